@@ -1,0 +1,78 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// MARK: - Products
+
+let products: [Product] = [
+    .library(name: "LSTMRuntime", targets: ["LSTMRuntime"]),
+    .executable(name: "lstm", targets: ["lstm"]),
+]
+
+// MARK: - OpenCL binding and wrapper
+
+let openCLTargets: [Target] = [
+    .systemLibrary(
+        name: "COpenCL",
+        pkgConfig: "OpenCL",
+        providers: [.apt(["ocl-icd-opencl-dev", "opencl-headers"])]
+    ),
+    .target(name: "OpenCLKit", dependencies: ["COpenCL"]),
+]
+
+// MARK: - Kernels embedded at build time
+
+let kernelTargets: [Target] = [
+    .executableTarget(name: "KernelEmbedder"),
+    .plugin(
+        name: "EmbedKernels",
+        capability: .buildTool(),
+        dependencies: ["KernelEmbedder"]
+    ),
+    .target(name: "LSTMKernels", plugins: ["EmbedKernels"]),
+]
+
+// MARK: - Model, formats, backends, engine
+
+let runtimeTargets: [Target] = [
+    .target(name: "LSTMCore"),
+    .target(name: "LSTMFormats", dependencies: ["LSTMCore"]),
+    .target(name: "LSTMOpenCL", dependencies: ["LSTMCore", "OpenCLKit", "LSTMKernels"]),
+    .target(
+        name: "LSTMRuntime",
+        dependencies: ["LSTMCore", "LSTMFormats", "LSTMOpenCL", "OpenCLKit"]
+    ),
+    .target(
+        name: "LSTMBenchmarks",
+        dependencies: ["LSTMRuntime"],
+        path: "Benchmarks/LSTMBenchmarks"
+    ),
+    .executableTarget(
+        name: "lstm",
+        dependencies: [
+            "LSTMRuntime",
+            "LSTMBenchmarks",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]
+    ),
+]
+
+// MARK: - Tests
+
+let testTargets: [Target] = [
+    .testTarget(name: "OpenCLKitTests", dependencies: ["OpenCLKit"]),
+    .testTarget(name: "LSTMCoreTests", dependencies: ["LSTMCore"]),
+    .testTarget(name: "LSTMFormatsTests", dependencies: ["LSTMFormats"]),
+    .testTarget(name: "LSTMOpenCLTests", dependencies: ["LSTMRuntime", "LSTMOpenCL"]),
+    .testTarget(name: "LSTMRuntimeTests", dependencies: ["LSTMRuntime", "LSTMFormats"]),
+    .testTarget(name: "CLITests", dependencies: ["LSTMFormats", "LSTMCore"]),
+]
+
+let package = Package(
+    name: "LSTMRuntime",
+    products: products,
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: openCLTargets + kernelTargets + runtimeTargets + testTargets,
+    swiftLanguageModes: [.v5]
+)
