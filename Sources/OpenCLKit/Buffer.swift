@@ -1,0 +1,23 @@
+// Device memory owned by a Swift value.
+import COpenCL
+
+/// A device buffer of `byteCount` bytes; keeps its context alive and releases itself.
+public final class Buffer: @unchecked Sendable {
+    // @unchecked: the handle is immutable; OpenCL memory objects may be shared across threads.
+    let handle: cl_mem
+    public let context: Context
+    public let byteCount: Int
+
+    /// Allocates an uninitialised read-write buffer.
+    public init(context: Context, byteCount: Int) throws {
+        var status: cl_int = 0
+        let created = clCreateBuffer(context.handle, cl_mem_flags(CL_MEM_READ_WRITE), max(byteCount, 4), nil, &status)
+        try check(status, "clCreateBuffer", detail: "\(byteCount) bytes")
+        guard let created else { throw OpenCLError(call: "clCreateBuffer", code: status) }
+        handle = created
+        self.context = context
+        self.byteCount = byteCount
+    }
+
+    deinit { clReleaseMemObject(handle) }
+}

@@ -1,0 +1,102 @@
+// An in-order command queue: transfers, kernel launches and synchronisation.
+import COpenCL
+
+/// An in-order queue on one device, optionally with profiling.
+public final class CommandQueue: @unchecked Sendable {
+    // @unchecked: OpenCL queues are thread-safe; callers serialise multi-command sequences.
+    let handle: cl_command_queue
+    public let context: Context
+    public let profiling: Bool
+
+    public init(context: Context, profiling: Bool = false) throws {
+        var status: cl_int = 0
+        let properties = profiling ? cl_command_queue_properties(CL_QUEUE_PROFILING_ENABLE) : 0
+        let created = clCreateCommandQueue(context.handle, context.device.id, properties, &status)
+        try check(status, "clCreateCommandQueue")
+        guard let created else { throw OpenCLError(call: "clCreateCommandQueue", code: status) }
+        handle = created
+        self.context = context
+        self.profiling = profiling
+    }
+
+    deinit { clReleaseCommandQueue(handle) }
+
+    /// Copies `values` into `buffer` starting at element `offset` (blocking).
+    public func write<T>(_ values: [T], to buffer: Buffer, offset: Int = 0) throws {
+        let bytes = values.count * MemoryLayout<T>.stride
+        let start = offset * MemoryLayout<T>.stride
+        guard start + bytes <= buffer.byteCount else {
+            throw OpenCLError(call: "clEnqueueWriteBuffer", code: CL_INVALID_VALUE, detail: "\(bytes) bytes at \(start) into a \(buffer.byteCount)-byte buffer")
+        }
+        guard bytes > 0 else { return }
+        try values.withUnsafeBytes { raw in
+            try check(clEnqueueWriteBuffer(handle, buffer.handle, cl_bool(CL_TRUE), start, bytes, raw.baseAddress, 0, nil, nil),
+                      "clEnqueueWriteBuffer")
+        }
+    }
+
+    /// Reads `count` elements starting at element `offset` of `buffer` (blocking).
+    public func read<T>(_ buffer: Buffer, count: Int, offset: Int = 0, as type: T.Type = T.self, zero: T) throws -> [T] {
+        let bytes = count * MemoryLayout<T>.stride
+        let start = offset * MemoryLayout<T>.stride
+        guard start + bytes <= buffer.byteCount else {
+            throw OpenCLError(call: "clEnqueueReadBuffer", code: CL_INVALID_VALUE, detail: "\(bytes) bytes at \(start) from a \(buffer.byteCount)-byte buffer")
+        }
+        var values = [T](repeating: zero, count: count)
+        guard bytes > 0 else { return values }
+        try values.withUnsafeMutableBytes { raw in
+            try check(clEnqueueReadBuffer(handle, buffer.handle, cl_bool(CL_TRUE), start, bytes, raw.baseAddress, 0, nil, nil),
+                      "clEnqueueReadBuffer")
+        }
+        return values
+    }
+
+    /// Reads `count` floats starting at element `offset` (blocking).
+    public func readFloats(_ buffer: Buffer, count: Int, offset: Int = 0) throws -> [Float] {
+        try read(buffer, count: count, offset: offset, zero: Float(0))
+    }
+
+    /// Enqueues a copy of `byteCount` bytes between buffers.
+    public func copy(from source: Buffer, sourceOffset: Int = 0, to destination: Buffer, destinationOffset: Int = 0, byteCount: Int) throws {
+        guard byteCount > 0 else { return }
+        try check(clEnqueueCopyBuffer(handle, source.handle, destination.handle, sourceOffset, destinationOffset, byteCount, 0, nil, nil),
+                  "clEnqueueCopyBuffer")
+    }
+
+    /// Fills a buffer with a repeated float value.
+    public func fill(_ buffer: Buffer, with value: Float, byteCount: Int? = nil) throws {
+        var pattern = value
+        let size = byteCount ?? buffer.byteCount
+        guard size > 0 else { return }
+        try check(clEnqueueFillBuffer(handle, buffer.handle, &pattern, MemoryLayout<Float>.size, 0, size, 0, nil, nil),
+                  "clEnqueueFillBuffer")
+    }
+
+    /// Launches `kernel` over `global` work-items in groups of `local` (same rank).
+    ///
+    /// - Parameter wantEvent: return the launch's event (for profiling); otherwise none is created.
+    @discardableResult
+    public func enqueue(_ kernel: Kernel, global: [Int], local: [Int]?, wantEvent: Bool = false) throws -> Event? {
+        var event: cl_event?
+        let status = withUnsafeMutablePointer(to: &event) { eventPointer -> cl_int in
+            let eventOut = wantEvent ? eventPointer : nil
+            return global.withUnsafeBufferPointer { globalSizes -> cl_int in
+                guard let local else {
+                    return clEnqueueNDRangeKernel(handle, kernel.handle, cl_uint(global.count), nil,
+                                                  globalSizes.baseAddress, nil, 0, nil, eventOut)
+                }
+                return local.withUnsafeBufferPointer { localSizes in
+                    clEnqueueNDRangeKernel(handle, kernel.handle, cl_uint(global.count), nil,
+                                           globalSizes.baseAddress, localSizes.baseAddress, 0, nil, eventOut)
+                }
+            }
+        }
+        try check(status, "clEnqueueNDRangeKernel", detail: "kernel '\(kernel.name)' global \(global) local \(local.map { "\($0)" } ?? "nil")")
+        return event.map(Event.init(handle:))
+    }
+
+    /// Blocks until every enqueued command has finished.
+    public func finish() throws {
+        try check(clFinish(handle), "clFinish")
+    }
+}

@@ -1,0 +1,29 @@
+// A command's completion event, with profiling timestamps.
+import COpenCL
+
+/// The event of one enqueued command. Profiling times need a queue created with profiling.
+public final class Event: @unchecked Sendable {
+    let handle: cl_event
+
+    init(handle: cl_event) { self.handle = handle }
+
+    deinit { clReleaseEvent(handle) }
+
+    /// Blocks until the command completes.
+    public func wait() throws {
+        var event: cl_event? = handle
+        try check(clWaitForEvents(1, &event), "clWaitForEvents")
+    }
+
+    /// Device time from start to end of the command, in nanoseconds.
+    public func durationNanoseconds() throws -> UInt64 {
+        try timestamp(CL_PROFILING_COMMAND_END) &- timestamp(CL_PROFILING_COMMAND_START)
+    }
+
+    /// A raw profiling timestamp (`CL_PROFILING_COMMAND_START`, `..._END`, ...).
+    public func timestamp(_ parameter: Int32) throws -> UInt64 {
+        try queryValue("clGetEventProfilingInfo", cl_ulong(0)) {
+            clGetEventProfilingInfo(handle, cl_profiling_info(parameter), $0, $1, $2)
+        }
+    }
+}
