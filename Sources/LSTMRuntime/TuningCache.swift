@@ -1,0 +1,51 @@
+// Kernel tunings chosen by `lstm tune`, stored in a JSON file and keyed by device name,
+// driver version and model shape, so that `run` and `bench` pick them up.
+import Foundation
+import LSTMOpenCL
+import OpenCLKit
+
+/// The on-disk store of the best kernel tuning per device, driver and shape.
+public final class TuningCache: @unchecked Sendable {
+    // @unchecked: all access to `entries` goes through `lock`.
+    /// The cache in the runtime's cache folder (`LSTM_CACHE_DIR`, else `~/.cache/lstm-runtime`).
+    public static let shared = TuningCache(file: ProgramCache.directory?.appendingPathComponent("tuning.json"))
+
+    public let file: URL?
+    private let lock = NSLock()
+    private var entries: [String: KernelTuning]
+
+    public init(file: URL?) {
+        self.file = file
+        let data = file.flatMap { try? Data(contentsOf: $0) }
+        entries = data.flatMap { try? JSONDecoder().decode([String: KernelTuning].self, from: $0) } ?? [:]
+    }
+
+    /// The key for a device and model shape.
+    public static func key(device: Device, configuration: LSTMConfiguration, precision: WeightPrecision) -> String {
+        let c = configuration
+        return [
+            device.name, device.driverVersion,
+            "I\(c.inputSize)-H\(c.hiddenSize)-P\(c.projectionSize)-L\(c.layerCount)-D\(c.directionCount)-peep\(c.hasPeepholes ? 1 : 0)",
+            precision.rawValue,
+        ].joined(separator: "|")
+    }
+
+    /// The stored tuning for this device and shape, if `lstm tune` recorded one.
+    public func lookup(device: Device, configuration: LSTMConfiguration, precision: WeightPrecision) -> KernelTuning? {
+        lock.lock()
+        defer { lock.unlock() }
+        return entries[Self.key(device: device, configuration: configuration, precision: precision)]
+    }
+
+    /// Records a tuning and rewrites the file atomically.
+    public func store(_ tuning: KernelTuning, device: Device, configuration: LSTMConfiguration, precision: WeightPrecision) throws {
+        lock.lock()
+        defer { lock.unlock() }
+        entries[Self.key(device: device, configuration: configuration, precision: precision)] = tuning
+        guard let file else { return }
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try AtomicFile.write(try encoder.encode(entries), to: file)
+    }
+}
