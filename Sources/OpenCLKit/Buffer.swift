@@ -15,9 +15,13 @@ public final class Buffer: @unchecked Sendable {
         try check(status, "clCreateBuffer", detail: "\(byteCount) bytes")
         guard let created else { throw OpenCLError(call: "clCreateBuffer", code: status) }
         handle = created
+        LiveObjects.created("Buffer")
         self.context = context
         self.byteCount = byteCount
     }
 
-    deinit { clReleaseMemObject(handle) }
+    deinit {
+        clReleaseMemObject(handle)
+        LiveObjects.released("Buffer")
+    }
 }

@@ -15,11 +15,15 @@ public final class CommandQueue: @unchecked Sendable {
         try check(status, "clCreateCommandQueue")
         guard let created else { throw OpenCLError(call: "clCreateCommandQueue", code: status) }
         handle = created
+        LiveObjects.created("CommandQueue")
         self.context = context
         self.profiling = profiling
     }
 
-    deinit { clReleaseCommandQueue(handle) }
+    deinit {
+        clReleaseCommandQueue(handle)
+        LiveObjects.released("CommandQueue")
+    }
 
     /// Copies `values` into `buffer` starting at element `offset` (blocking).
     public func write<T>(_ values: [T], to buffer: Buffer, offset: Int = 0) throws {

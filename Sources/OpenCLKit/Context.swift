@@ -14,8 +14,12 @@ public final class Context: @unchecked Sendable {
         try check(status, "clCreateContext", detail: device.name)
         guard let created else { throw OpenCLError(call: "clCreateContext", code: status) }
         handle = created
+        LiveObjects.created("Context")
         self.device = device
     }
 
-    deinit { clReleaseContext(handle) }
+    deinit {
+        clReleaseContext(handle)
+        LiveObjects.released("Context")
+    }
 }

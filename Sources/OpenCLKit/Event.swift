@@ -5,9 +5,15 @@ import COpenCL
 public final class Event: @unchecked Sendable {
     let handle: cl_event
 
-    init(handle: cl_event) { self.handle = handle }
+    init(handle: cl_event) {
+        self.handle = handle
+        LiveObjects.created("Event")
+    }
 
-    deinit { clReleaseEvent(handle) }
+    deinit {
+        clReleaseEvent(handle)
+        LiveObjects.released("Event")
+    }
 
     /// Blocks until the command completes.
     public func wait() throws {

@@ -22,11 +22,15 @@ public final class Kernel {
         try check(status, "clCreateKernel", detail: "kernel '\(name)'")
         guard let created else { throw OpenCLError(call: "clCreateKernel", code: status, detail: "kernel '\(name)'") }
         handle = created
+        LiveObjects.created("Kernel")
         self.program = program
         self.name = name
     }
 
-    deinit { clReleaseKernel(handle) }
+    deinit {
+        clReleaseKernel(handle)
+        LiveObjects.released("Kernel")
+    }
 
     /// Sets argument `index`.
     public func setArgument(_ index: Int, _ argument: KernelArgument) throws {

@@ -18,6 +18,7 @@ public final class Program: @unchecked Sendable {
         try check(status, "clCreateProgramWithSource")
         guard let created else { throw OpenCLError(call: "clCreateProgramWithSource", code: status) }
         handle = created
+        LiveObjects.created("Program")
         self.context = context
         self.options = options
         try build()
@@ -37,12 +38,16 @@ public final class Program: @unchecked Sendable {
         try check(binaryStatus, "clCreateProgramWithBinary")
         guard let created else { throw OpenCLError(call: "clCreateProgramWithBinary", code: status) }
         handle = created
+        LiveObjects.created("Program")
         self.context = context
         self.options = options
         try build()
     }
 
-    deinit { clReleaseProgram(handle) }
+    deinit {
+        clReleaseProgram(handle)
+        LiveObjects.released("Program")
+    }
 
     private func build() throws {
         var deviceID: cl_device_id? = context.device.id
