@@ -59,6 +59,7 @@ let runtimeTargets: [Target] = [
 // MARK: - Tests
 
 let testTargets: [Target] = [
+    .executableTarget(name: "LSTMSoak", dependencies: ["LSTMRuntime", "OpenCLKit"], path: "Tests/Soak"),
     .testTarget(name: "OpenCLKitTests", dependencies: ["OpenCLKit"]),
     .testTarget(name: "LSTMCoreTests", dependencies: ["LSTMCore"]),
     .testTarget(name: "LSTMFormatsTests", dependencies: ["LSTMFormats"]),
