@@ -20,6 +20,8 @@ public final class CPUReference: LSTMBackend, @unchecked Sendable {
         guard problem.configuration == configuration else {
             throw ShapeError("problem was prepared for \(problem.configuration), model is \(configuration)")
         }
+        // The memberwise ForwardProblem initialiser trusts its caller; refuse rather than trap.
+        try problem.checkConsistency()
         let (steps, batch) = (problem.steps, problem.batch)
         let hiddenSize = configuration.hiddenSize
         let outputSize = configuration.outputSize
