@@ -22,11 +22,12 @@ public struct Tensor: Equatable, Sendable {
     }
 
     /// A tensor of the given shape filled with one value (zeros by default).
-    /// Negative dimensions are treated as zero.
+    /// Negative dimensions are treated as zero; a shape whose size overflows gives shape [0].
     public init(repeating value: Float = 0, shape: [Int]) {
         let clamped = shape.map { max(0, $0) }
-        self.shape = clamped
-        self.values = Array(repeating: value, count: clamped.reduce(1, *))
+        let count = Tensor.elementCount(of: clamped)
+        self.shape = count == nil ? [0] : clamped
+        self.values = Array(repeating: value, count: count ?? 0)
     }
 
     /// Number of elements.
