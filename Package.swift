@@ -62,7 +62,7 @@ let testTargets: [Target] = [
     .executableTarget(name: "LSTMSoak", dependencies: ["LSTMRuntime", "OpenCLKit"], path: "Tests/Soak"),
     .testTarget(name: "OpenCLKitTests", dependencies: ["OpenCLKit"]),
     .testTarget(name: "LSTMCoreTests", dependencies: ["LSTMCore"]),
-    .testTarget(name: "LSTMFormatsTests", dependencies: ["LSTMFormats"]),
+    .testTarget(name: "LSTMFormatsTests", dependencies: ["LSTMFormats"], exclude: ["Corpus"]),
     .testTarget(name: "LSTMOpenCLTests", dependencies: ["LSTMRuntime", "LSTMOpenCL"]),
     .testTarget(name: "LSTMRuntimeTests", dependencies: ["LSTMRuntime", "LSTMFormats"]),
     .testTarget(name: "CLITests", dependencies: ["LSTMFormats", "LSTMCore"]),
