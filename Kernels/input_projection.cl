@@ -1,27 +1,36 @@
-// Input projection for all timesteps of one layer and direction, as one GEMM:
-//   G[r, n] = bias[n] + sum_k x[r, k] * W_ih[n, k]   for r in 0..<rows (rows = T*B)
-// with the gate columns n in the interleaved packed order (common.cl).
+// Input projection of a chunk of timesteps of one layer and direction, as one GEMM:
+//   G[s, n, b] = bias[n] + sum_k x[t(s, b), b, k] * W_ih[n, k]
+// for the chunk's steps s = firstStep ... firstStep + rows / B - 1, with the gate columns n
+// in the interleaved packed order (common.cl). Steps, not times, index G: the reverse
+// direction at step s reads time t = length[b] - 1 - s, so one chunk serves both
+// directions and per-sequence lengths alike (steps past a sequence's length compute a
+// row nobody reads).
 //
-// x: [rows, K] with row stride xStride (the layer input or the previous layer's output).
-// w: packed panels [Hp/8][K][32]. bias: packed [4Hp] (bias_ih + bias_hh). G: [rows, 4Hp].
-// Work-item (rowTile, u) computes GEMM_ROWS rows x 32 columns of block u in registers.
+// x: [T][B][K] with row stride xStride (the layer input or the previous layer's output).
+// w: packed panels [Hp/8][K][32]. bias: packed [4Hp] (bias_ih + bias_hh).
+// G: [rows / B][Hp/8][B][32], block-major within a step so that the recurrence, which walks
+// the sequences of one block in order, reads it sequentially (the hardware prefetcher
+// follows; row-major G cost a cache miss per tile at large B). A chunk small enough for the
+// L3 cache is read back by the recurrence before it is evicted.
+// Work-item (rowTile, u) computes GEMM_ROWS rows x 32 columns of block u in registers;
+// rows are step-major (row r is step r / B, sequence r % B).
 //
-// Tunables: GEMM_ROWS rows per work-item (default 3: 12 float8 accumulators).
+// Tunables: GEMM_ROWS rows per work-item (default 4: 16 float8 accumulators).
 
 #ifndef GEMM_ROWS
-#define GEMM_ROWS 3
+#define GEMM_ROWS 4
 #endif
 
 __kernel void input_projection(
     __global const float *x, int rows, int K, int xStride,
     __global const weight_t *w, __global const float *bias,
-    __global float *G, int blocks)
+    __global float *G, int blocks, int B,
+    __global const int *lengths, int firstStep, int reverse)
 {
     const int rowTile = get_global_id(0);
     const int u = get_global_id(1);
     const int firstRow = rowTile * GEMM_ROWS;
     if (u >= blocks || firstRow >= rows) return;
-    const int N = blocks * 32;
 
     float8 acc[GEMM_ROWS][4];
     const float8 b0 = vload8(4 * u + 0, bias), b1 = vload8(4 * u + 1, bias);
@@ -31,7 +40,11 @@ __kernel void input_projection(
     for (int i = 0; i < GEMM_ROWS; i++) {
         acc[i][0] = b0; acc[i][1] = b1; acc[i][2] = b2; acc[i][3] = b3;
         // Rows past the end repeat the last row; their results are not stored.
-        xRow[i] = x + (size_t)min(firstRow + i, rows - 1) * xStride;
+        const int r = min(firstRow + i, rows - 1);
+        const int b = r % B;
+        const int step = firstStep + r / B;
+        const int t = max(reverse ? lengths[b] - 1 - step : step, 0);
+        xRow[i] = x + ((size_t)t * B + b) * xStride;
     }
 
     __global const weight_t *panel = w + (size_t)u * K * 32;
@@ -50,8 +63,9 @@ __kernel void input_projection(
 
     #pragma unroll
     for (int i = 0; i < GEMM_ROWS; i++) {
-        if (firstRow + i < rows) {
-            __global float *out = G + (size_t)(firstRow + i) * N + 32 * u;
+        const int r = firstRow + i;
+        if (r < rows) {
+            __global float *out = G + ((size_t)(r / B * blocks + u) * B + r % B) * 32;
             vstore8(acc[i][0], 0, out); vstore8(acc[i][1], 1, out);
             vstore8(acc[i][2], 2, out); vstore8(acc[i][3], 3, out);
         }

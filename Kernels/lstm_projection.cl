@@ -13,16 +13,15 @@
 #define PROJ_ROWS 4
 #endif
 
-__kernel void lstm_projection(
+// Rows firstRow.. (up to PROJ_ROWS) of projected block pb. Shared by lstm_projection and
+// the persistent lstm_recurrence (a real function, compiled once, as step_block).
+void projection_block(
+    const int firstRow, const int pb,
     __global const float *hRaw, __global const weight_t *whr,
     __global const float *hPrev, __global float *hNext, __global float *out,
     __global const int *lengths,
     int B, int H, int Hp, int P, int step, int reverse, int outStride, int outOffset)
 {
-    const int pb = get_global_id(1);
-    const int firstRow = get_global_id(0) * PROJ_ROWS;
-    if (8 * pb >= P || firstRow >= B) return;
-
     float8 acc[PROJ_ROWS];
     __global const float *rRow[PROJ_ROWS];
     #pragma unroll
@@ -62,4 +61,17 @@ __kernel void lstm_projection(
             outRow[j] = lanes[j];
         }
     }
+}
+
+__kernel void lstm_projection(
+    __global const float *hRaw, __global const weight_t *whr,
+    __global const float *hPrev, __global float *hNext, __global float *out,
+    __global const int *lengths,
+    int B, int H, int Hp, int P, int step, int reverse, int outStride, int outOffset)
+{
+    const int pb = get_global_id(1);
+    const int firstRow = get_global_id(0) * PROJ_ROWS;
+    if (8 * pb >= P || firstRow >= B) return;
+    projection_block(firstRow, pb, hRaw, whr, hPrev, hNext, out, lengths,
+                     B, H, Hp, P, step, reverse, outStride, outOffset);
 }

@@ -1,5 +1,6 @@
-// The OpenCL backend: uploads packed weights once, then runs a forward pass as one GEMM
-// per layer and direction plus one fused launch per timestep, synchronising once.
+// The OpenCL backend: uploads packed weights once, then runs a forward pass layer by layer
+// in chunks of steps (an input-projection GEMM per direction, then the recurrence: one
+// persistent launch on CPU devices, one fused launch per step elsewhere), synchronising once.
 import LSTMCore
 import OpenCLKit
 
@@ -9,10 +10,14 @@ public struct OpenCLBackendOptions: Sendable {
     public var weightPrecision: WeightPrecision
     /// Tile and work-group sizes; `nil` uses the defaults for the device kind.
     public var tuning: KernelTuning?
+    /// Time every launch with OpenCL profiling events (see ``OpenCLBackend/lastProfile``).
+    /// Costs a little per launch; off for normal use.
+    public var profiling: Bool
 
-    public init(weightPrecision: WeightPrecision = .float32, tuning: KernelTuning? = nil) {
+    public init(weightPrecision: WeightPrecision = .float32, tuning: KernelTuning? = nil, profiling: Bool = false) {
         self.weightPrecision = weightPrecision
         self.tuning = tuning
+        self.profiling = profiling
     }
 }
 
@@ -28,6 +33,10 @@ public final class OpenCLBackend: LSTMBackend {
     let kernels: LSTMKernelSet
     private let cells: [[DeviceCell]]
     private var workspace: Workspace?
+    private var plan: ForwardPlan?
+
+    /// Device time per kernel of the last forward pass when ``OpenCLBackendOptions/profiling`` is on.
+    public private(set) var lastProfile: KernelProfile?
 
     /// When set, every buffer a forward pass must write is filled with NaN first, so an
     /// element a kernel fails to write shows up in verification instead of a stale value.
@@ -40,11 +49,11 @@ public final class OpenCLBackend: LSTMBackend {
         self.device = device
         self.model = model
         self.options = options
-        let tuning = options.tuning ?? .cpuDefault
+        let tuning = options.tuning ?? KernelTuning.defaults(for: device.kind)
         self.tuning = tuning
         name = "opencl" + (deviceIndex.map { ":\($0)" } ?? "") + " (\(device.name))"
         let context = try Context(device: device)
-        let queue = try CommandQueue(context: context)
+        let queue = try CommandQueue(context: context, profiling: options.profiling)
         self.context = context
         self.queue = queue
         kernels = try LSTMKernelSet(context: context, configuration: model.configuration,
@@ -61,7 +70,7 @@ public final class OpenCLBackend: LSTMBackend {
 
     /// Device bytes the activations of a problem of this shape need (total, largest buffer).
     public func workspaceFootprint(steps: Int, batch: Int) -> (total: Int, largest: Int) {
-        Workspace.footprint(steps: steps, batch: batch, configuration: model.configuration)
+        Workspace.footprint(steps: steps, batch: batch, configuration: model.configuration, workers: kernels.recurrenceWorkers)
     }
 
     public func run(_ problem: ForwardProblem) throws -> ForwardResult {
@@ -69,88 +78,32 @@ public final class OpenCLBackend: LSTMBackend {
         guard problem.configuration == configuration else {
             throw ShapeError("problem was prepared for \(problem.configuration), model is \(configuration)")
         }
-        let workspace = try workspace(steps: problem.steps, batch: problem.batch)
+        let (workspace, plan) = try prepared(steps: problem.steps, batch: problem.batch)
         if poisonsWorkspace { try poison(workspace) }
         try upload(problem, to: workspace)
-        try enqueueForward(problem, workspace)
-        return try download(problem, from: workspace)
+        let recorder = options.profiling ? ProfileRecorder() : nil
+        try plan.enqueue(on: queue, recorder: recorder)
+        let result = try download(problem, from: workspace)
+        if let recorder { lastProfile = try recorder.summary() }
+        return result
     }
 
-    private func workspace(steps: Int, batch: Int) throws -> Workspace {
-        if let workspace, workspace.steps == steps, workspace.batch == batch { return workspace }
-        workspace = nil  // release the old buffers before allocating new ones
-        let fresh = try Workspace(steps: steps, batch: batch, configuration: model.configuration, context: context)
+    /// The workspace and launch plan for this shape, reused while the shape stays the same.
+    private func prepared(steps: Int, batch: Int) throws -> (Workspace, ForwardPlan) {
+        if let workspace, let plan, workspace.steps == steps, workspace.batch == batch { return (workspace, plan) }
+        plan = nil  // release the old kernels and buffers before allocating new ones
+        workspace = nil
+        let fresh = try Workspace(
+            steps: steps, batch: batch, configuration: model.configuration, workers: kernels.recurrenceWorkers, context: context)
+        let freshPlan = try ForwardPlan(kernels: kernels, deviceCells: cells, workspace: fresh)
         workspace = fresh
-        return fresh
+        plan = freshPlan
+        return (fresh, freshPlan)
     }
 
     private func poison(_ workspace: Workspace) throws {
-        let written = workspace.layerOutputs + workspace.gates + [workspace.projectionInput]
+        let written = workspace.layerOutputs + workspace.gates + workspace.projectionInputs
             + workspace.hidden.flatMap { $0.map { $0[1] } }
         for buffer in written { try queue.fill(buffer, with: .nan) }
-    }
-
-    private func upload(_ problem: ForwardProblem, to workspace: Workspace) throws {
-        let configuration = model.configuration
-        let batch = problem.batch
-        let (hiddenSize, outputSize) = (configuration.hiddenSize, configuration.outputSize)
-        try queue.write(problem.sequence, to: workspace.input)
-        try queue.write(problem.lengths.map { Int32($0) }, to: workspace.lengths)
-        for layer in 0..<configuration.layerCount {
-            for direction in 0..<configuration.directionCount {
-                let state = layer * configuration.directionCount + direction
-                let hidden = Array(problem.initialHidden[(state * batch * outputSize)..<((state + 1) * batch * outputSize)])
-                try queue.write(hidden, to: workspace.hidden[layer][direction][0])
-                let cell = Array(problem.initialCell[(state * batch * hiddenSize)..<((state + 1) * batch * hiddenSize)])
-                try queue.write(WeightPacking.padRows(cell, rows: batch, width: hiddenSize), to: workspace.cell[layer][direction])
-            }
-        }
-    }
-
-    private func enqueueForward(_ problem: ForwardProblem, _ workspace: Workspace) throws {
-        let configuration = model.configuration
-        for layer in 0..<configuration.layerCount {
-            let layerInput = layer == 0 ? workspace.input : workspace.layerOutputs[(layer - 1) % 2]
-            let layerOutput = workspace.layerOutputs[layer % 2]
-            for direction in 0..<configuration.directionCount {
-                try kernels.enqueueInputProjection(
-                    queue: queue, input: layerInput, rows: problem.steps * problem.batch,
-                    inputSize: configuration.layerInputSize(layer), cell: cells[layer][direction],
-                    gates: workspace.gates[direction])
-            }
-            for direction in 0..<configuration.directionCount {
-                for step in 0..<problem.steps {
-                    try kernels.enqueueStep(
-                        queue: queue, step: step, reverse: direction == 1, batch: problem.batch,
-                        cell: cells[layer][direction], gates: workspace.gates[direction],
-                        hiddenPrevious: workspace.hidden[layer][direction][step % 2],
-                        hiddenNext: workspace.hidden[layer][direction][(step + 1) % 2],
-                        cellState: workspace.cell[layer][direction],
-                        projectionInput: workspace.projectionInput,
-                        output: layerOutput, outputOffset: direction * configuration.outputSize,
-                        lengths: workspace.lengths)
-                }
-            }
-        }
-    }
-
-    private func download(_ problem: ForwardProblem, from workspace: Workspace) throws -> ForwardResult {
-        let configuration = model.configuration
-        let batch = problem.batch
-        let width = configuration.directionCount * configuration.outputSize
-        let finalOutput = workspace.layerOutputs[(configuration.layerCount - 1) % 2]
-        let output = try queue.readFloats(finalOutput, count: problem.steps * batch * width)
-        var finalHidden: [Float] = []
-        var finalCell: [Float] = []
-        for layer in 0..<configuration.layerCount {
-            for direction in 0..<configuration.directionCount {
-                let last = workspace.hidden[layer][direction][problem.steps % 2]
-                finalHidden += try queue.readFloats(last, count: batch * configuration.outputSize)
-                let padded = try queue.readFloats(
-                    workspace.cell[layer][direction], count: batch * WeightPacking.paddedUnits(configuration.hiddenSize))
-                finalCell += WeightPacking.unpadRows(padded, rows: batch, width: configuration.hiddenSize)
-            }
-        }
-        return ForwardResult(output: output, finalHidden: finalHidden, finalCell: finalCell)
     }
 }

@@ -24,6 +24,7 @@ public enum DeviceSelection: Equatable, Hashable, Sendable, CustomStringConverti
         }
     }
 
+    /// The CLI spelling, which ``init(parsing:)`` reads back.
     public var description: String {
         switch self {
         case .auto: return "auto"

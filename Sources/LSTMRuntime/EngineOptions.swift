@@ -12,15 +12,21 @@ public struct EngineOptions: Sendable {
     public var deviceMemoryLimit: Int?
     /// Receives one-line notices (such as falling back to the CPU); stderr by default.
     public var notice: @Sendable (String) -> Void
+    /// Fill every device buffer a pass must write with NaN before the pass, so an element a
+    /// kernel fails to write shows up in verification (`lstm verify`). No effect on the CPU.
+    public var poisonsWorkspace: Bool
 
+    /// Creates options; every argument has the default a plain forward pass wants.
     public init(
         weightPrecision: WeightPrecision = .float32, tuning: KernelTuning? = nil, deviceMemoryLimit: Int? = nil,
-        notice: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data(("notice: " + $0 + "\n").utf8)) }
+        notice: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data(("notice: " + $0 + "\n").utf8)) },
+        poisonsWorkspace: Bool = false
     ) {
         self.weightPrecision = weightPrecision
         self.tuning = tuning
         self.deviceMemoryLimit = deviceMemoryLimit
         self.notice = notice
+        self.poisonsWorkspace = poisonsWorkspace
     }
 
     /// Environment variable read when ``deviceMemoryLimit`` is `nil`.

@@ -1,5 +1,9 @@
-// `import LSTMRuntime` brings the model types and file formats with it.
+// `import LSTMRuntime` brings the model types, file formats and device descriptions with it.
 @_exported import LSTMCore
 @_exported import LSTMFormats
 @_exported import struct LSTMOpenCL.KernelTuning
 @_exported import enum LSTMOpenCL.WeightPrecision
+@_exported import struct OpenCLKit.Device
+@_exported import enum OpenCLKit.DeviceKind
+@_exported import struct OpenCLKit.OpenCLError
+@_exported import struct OpenCLKit.Platform

@@ -11,7 +11,9 @@ import OpenCLKit
 /// reference keeps no mutable state and runs concurrently.
 public final class LSTMEngine: @unchecked Sendable {
     // @unchecked: `backend` is only touched under `lock` (OpenCL) or is immutable (CPU).
+    /// The model this engine runs.
     public let model: LSTMModel
+    /// The options it was built with.
     public let options: EngineOptions
     /// The OpenCL device in use, or `nil` on the CPU reference.
     public let device: Device?
@@ -36,9 +38,11 @@ public final class LSTMEngine: @unchecked Sendable {
         }
         self.device = device.device
         let tuning = options.tuning ?? TuningCache.shared.lookup(device: device.device, configuration: model.configuration, precision: options.weightPrecision)
-        backend = try OpenCLBackend(
+        let openCL = try OpenCLBackend(
             model: model, device: device.device, deviceIndex: device.index,
             options: OpenCLBackendOptions(weightPrecision: options.weightPrecision, tuning: tuning))
+        openCL.poisonsWorkspace = options.poisonsWorkspace
+        backend = openCL
     }
 
     /// Loads a safetensors file with `torch.nn.LSTM` state-dict names and binds it to a backend.
@@ -70,8 +74,27 @@ public final class LSTMEngine: @unchecked Sendable {
         return ForwardProblem.merging(parts, for: problem)
     }
 
+    /// The kernel tuning the OpenCL backend was built with, or `nil` on the CPU reference.
+    public var kernelTuning: KernelTuning? { (backend as? OpenCLBackend)?.tuning }
+
+    /// Device bytes the activations of `steps` × `batch` need in one launch sequence, or
+    /// `nil` on the CPU reference. Compare with ``EngineOptions/deviceMemoryLimit``.
+    public func deviceBytes(steps: Int, batch: Int) -> Int? {
+        (backend as? OpenCLBackend)?.workspaceFootprint(steps: steps, batch: batch).total
+    }
+
+    /// How many sequences of `problem` one launch sequence runs: the whole batch unless the
+    /// memory cap forces chunks. Always the whole batch on the CPU reference.
+    ///
+    /// - Throws: ``RuntimeError/problemTooLarge(_:)`` when not even one sequence fits.
+    public func sequencesPerChunk(for problem: ForwardProblem) throws -> Int {
+        guard let openCL = backend as? OpenCLBackend, let device else { return problem.batch }
+        return try chunkSize(problem, openCL, device)
+    }
+
     /// The most sequences per launch sequence whose activations fit the memory cap and the
-    /// device's largest allocation.
+    /// device's largest allocation, rounded down to a multiple of the step kernel's row tile
+    /// when at least one tile fits.
     private func chunkSize(_ problem: ForwardProblem, _ backend: OpenCLBackend, _ device: Device) throws -> Int {
         let budget = min(memoryLimit ?? Int.max, device.globalMemory / 10 * 9)
         func fits(_ batch: Int) -> Bool {
@@ -81,7 +104,7 @@ public final class LSTMEngine: @unchecked Sendable {
         guard fits(1) else {
             let needed = backend.workspaceFootprint(steps: problem.steps, batch: 1).total
             throw RuntimeError.problemTooLarge(
-                "one sequence of \(problem.steps) steps needs \(needed) bytes of device memory, more than the \(budget) available on \(device.name); use fewer steps or --device cpu")
+                "one sequence of \(problem.steps) steps needs \(needed) bytes of device memory, more than the \(budget) available on \(device.name); raise the limit (--memory-limit, \(EngineOptions.memoryLimitVariable)), use fewer steps, or use --device cpu")
         }
         if fits(problem.batch) { return problem.batch }
         var (low, high) = (1, problem.batch)  // fits(low) && !fits(high)
@@ -89,7 +112,10 @@ public final class LSTMEngine: @unchecked Sendable {
             let middle = (low + high) / 2
             if fits(middle) { low = middle } else { high = middle }
         }
-        return low
+        // Chunks that start on a multiple of the step kernel's row tile put every sequence in
+        // the same tile position as the whole run, so chunked results stay bitwise the same.
+        let tile = max(1, backend.tuning.stepRows)
+        return low >= tile ? low - low % tile : low
     }
 
     /// The device a selection names, with its index; `nil` means the CPU reference.

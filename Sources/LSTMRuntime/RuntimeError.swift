@@ -13,9 +13,11 @@ public enum RuntimeError: Error, CustomStringConvertible, Equatable, Sendable {
     /// A memory cap that is not a byte count.
     case invalidMemoryLimit(String)
 
+    /// How to install an OpenCL driver, for messages about a missing device.
     public static let installHint =
         "install an OpenCL driver, e.g. on Debian: sudo apt-get install ocl-icd-libopencl1 pocl-opencl-icd (CPU), or your GPU vendor's OpenCL ICD; `clinfo -l` should then list it"
 
+    /// The message for the user, saying what to do.
     public var description: String {
         switch self {
         case .invalidDeviceSelection(let text):

@@ -10,10 +10,12 @@ public final class TuningCache: @unchecked Sendable {
     /// The cache in the runtime's cache folder (`LSTM_CACHE_DIR`, else `~/.cache/lstm-runtime`).
     public static let shared = TuningCache(file: ProgramCache.directory?.appendingPathComponent("tuning.json"))
 
+    /// The JSON file behind the cache; `nil` keeps entries in memory only.
     public let file: URL?
     private let lock = NSLock()
     private var entries: [String: KernelTuning]
 
+    /// Loads the entries stored in `file`; a missing or unreadable file starts empty.
     public init(file: URL?) {
         self.file = file
         let data = file.flatMap { try? Data(contentsOf: $0) }

@@ -7,40 +7,113 @@ import Testing
 
 @Suite("OpenCL kernels against the CPU reference")
 struct KernelAgainstReferenceTests {
-    static let cases: [(LSTMConfiguration, steps: Int, batch: Int, lengths: Bool, states: Bool)] = [
-        (LSTMConfiguration(inputSize: 1, hiddenSize: 1), 1, 1, false, false),
-        (LSTMConfiguration(inputSize: 3, hiddenSize: 3), 4, 2, false, true),
-        (LSTMConfiguration(inputSize: 37, hiddenSize: 37), 5, 3, false, true),
-        (LSTMConfiguration(inputSize: 129, hiddenSize: 129), 3, 5, false, false),
-        (LSTMConfiguration(inputSize: 16, hiddenSize: 24, layerCount: 2), 6, 4, true, true),
-        (LSTMConfiguration(inputSize: 5, hiddenSize: 9, bidirectional: true), 7, 3, true, true),
-        (LSTMConfiguration(inputSize: 6, hiddenSize: 11, projectionSize: 5, layerCount: 2, bidirectional: true), 5, 4, true, true),
-        (LSTMConfiguration(inputSize: 4, hiddenSize: 13, bidirectional: true, hasBias: false, hasPeepholes: true), 6, 3, true, true),
-        (LSTMConfiguration(inputSize: 8, hiddenSize: 17, projectionSize: 3, layerCount: 3, bidirectional: true, hasPeepholes: true), 4, 5, true, false),
+    @Test("every variant matches the reference", arguments: ReferenceCase.all.indices)
+    func matchesReference(caseIndex: Int) throws {
+        let testCase = ReferenceCase.all[caseIndex]
+        let (model, problem) = try testCase.make(seed: UInt64(caseIndex))
+        let expected = try CPUReference(model: model).run(problem)
+        let comparison = try ReferenceCase.run(model, problem, precision: .float32, against: expected, tolerance: .float32)
+        #expect(comparison.passed, "\(testCase): \(comparison)")
+    }
+
+    @Test("one launch per step (the non-CPU path) matches the reference", arguments: ReferenceCase.all.indices)
+    func perStepLaunches(caseIndex: Int) throws {
+        let testCase = ReferenceCase.all[caseIndex]
+        let (model, problem) = try testCase.make(seed: 100 + UInt64(caseIndex))
+        let expected = try CPUReference(model: model).run(problem)
+        var tuning = KernelTuning.cpuDefault
+        tuning.persistentRecurrence = false
+        let comparison = try ReferenceCase.run(model, problem, precision: .float32, tuning: tuning, against: expected, tolerance: .float32)
+        #expect(comparison.passed, "\(testCase): \(comparison)")
+    }
+
+    @Test("every register-tile height matches the reference", arguments: [1, 3, 4, 5, 6])
+    func tileHeights(stepRows: Int) throws {
+        // Batch 11 leaves a partial last tile for every height, so the pair and single-row
+        // paths run next to the full tiles.
+        let testCase = ReferenceCase(
+            LSTMConfiguration(inputSize: 20, hiddenSize: 35, layerCount: 2, bidirectional: true), steps: 4, batch: 11,
+            lengths: true, states: true)
+        let (model, problem) = try testCase.make(seed: 500 + UInt64(stepRows))
+        let expected = try CPUReference(model: model).run(problem)
+        let tuning = KernelTuning(gemmRows: stepRows, stepRows: stepRows, projectionRows: stepRows, gemmLocal: 2, stepLocal: 2)
+        let comparison = try ReferenceCase.run(model, problem, precision: .float32, tuning: tuning, against: expected, tolerance: .float32)
+        #expect(comparison.passed, "STEP_ROWS=\(stepRows): \(comparison)")
+    }
+}
+
+/// One model variant and problem shape checked against the CPU reference.
+struct ReferenceCase: CustomStringConvertible {
+    let configuration: LSTMConfiguration
+    let steps: Int
+    let batch: Int
+    /// Random per-sequence lengths instead of full ones.
+    let lengths: Bool
+    /// Random initial states instead of zeros.
+    let states: Bool
+
+    init(_ configuration: LSTMConfiguration, steps: Int, batch: Int, lengths: Bool, states: Bool) {
+        self.configuration = configuration
+        self.steps = steps
+        self.batch = batch
+        self.lengths = lengths
+        self.states = states
+    }
+
+    /// Every variant: sizes off the block width, stacked, bidirectional, projection,
+    /// peepholes, no bias, lengths and initial states.
+    static let all: [ReferenceCase] = [
+        ReferenceCase(LSTMConfiguration(inputSize: 1, hiddenSize: 1), steps: 1, batch: 1, lengths: false, states: false),
+        ReferenceCase(LSTMConfiguration(inputSize: 3, hiddenSize: 3), steps: 4, batch: 2, lengths: false, states: true),
+        ReferenceCase(LSTMConfiguration(inputSize: 37, hiddenSize: 37), steps: 5, batch: 3, lengths: false, states: true),
+        ReferenceCase(LSTMConfiguration(inputSize: 129, hiddenSize: 129), steps: 3, batch: 5, lengths: false, states: false),
+        ReferenceCase(LSTMConfiguration(inputSize: 16, hiddenSize: 24, layerCount: 2), steps: 6, batch: 4, lengths: true, states: true),
+        ReferenceCase(LSTMConfiguration(inputSize: 5, hiddenSize: 9, bidirectional: true), steps: 7, batch: 3, lengths: true, states: true),
+        ReferenceCase(
+            LSTMConfiguration(inputSize: 6, hiddenSize: 11, projectionSize: 5, layerCount: 2, bidirectional: true),
+            steps: 5, batch: 4, lengths: true, states: true),
+        ReferenceCase(
+            LSTMConfiguration(inputSize: 4, hiddenSize: 13, bidirectional: true, hasBias: false, hasPeepholes: true),
+            steps: 6, batch: 3, lengths: true, states: true),
+        ReferenceCase(
+            LSTMConfiguration(inputSize: 8, hiddenSize: 17, projectionSize: 3, layerCount: 3, bidirectional: true, hasPeepholes: true),
+            steps: 4, batch: 5, lengths: true, states: false),
     ]
 
-    @Test("every variant matches the reference", arguments: cases.indices)
-    func matchesReference(caseIndex: Int) throws {
-        let (configuration, steps, batch, useLengths, useStates) = Self.cases[caseIndex]
-        let device = try requireOpenCLDevice()
-        var random = SeededGenerator(seed: 1000 + UInt64(caseIndex))
-        let model = try LSTMModel.random(configuration, seed: 77 + UInt64(caseIndex))
-        let states = configuration.layerCount * configuration.directionCount
+    var description: String {
+        let c = configuration
+        return "I\(c.inputSize) H\(c.hiddenSize) P\(c.projectionSize) L\(c.layerCount) D\(c.directionCount)"
+            + " peep\(c.hasPeepholes ? 1 : 0) bias\(c.hasBias ? 1 : 0) T\(steps) B\(batch)"
+    }
+
+    /// A fresh seeded random model and problem.
+    func make(seed: UInt64) throws -> (LSTMModel, ForwardProblem) {
+        var random = SeededGenerator(seed: 1000 + seed)
+        let model = try LSTMModel.random(configuration, seed: 77 + seed)
+        let stateCount = configuration.layerCount * configuration.directionCount
         let input = LSTMInput(
             sequence: random.tensor([steps, batch, configuration.inputSize]),
-            initialHidden: useStates ? random.tensor([states, batch, configuration.outputSize]) : nil,
-            initialCell: useStates ? random.tensor([states, batch, configuration.hiddenSize]) : nil,
-            lengths: useLengths ? (0..<batch).map { _ in Int.random(in: 1...steps, using: &random) } : nil)
-        let problem = try ForwardProblem(input, configuration: configuration)
-        let expected = try CPUReference(model: model).run(problem)
-        let backend = try OpenCLBackend(model: model, device: device)
+            initialHidden: states ? random.tensor([stateCount, batch, configuration.outputSize]) : nil,
+            initialCell: states ? random.tensor([stateCount, batch, configuration.hiddenSize]) : nil,
+            lengths: lengths ? (0..<batch).map { _ in Int.random(in: 1...steps, using: &random) } : nil)
+        return (model, try ForwardProblem(input, configuration: configuration))
+    }
+
+    /// Runs `problem` on the first OpenCL device with poisoned buffers and compares output,
+    /// h_n and c_n with `expected`.
+    static func run(
+        _ model: LSTMModel, _ problem: ForwardProblem, precision: WeightPrecision, tuning: KernelTuning? = nil,
+        against expected: ForwardResult, tolerance: Tolerance
+    ) throws -> TensorComparison {
+        let backend = try OpenCLBackend(
+            model: model, device: try requireOpenCLDevice(), options: OpenCLBackendOptions(weightPrecision: precision, tuning: tuning))
         backend.poisonsWorkspace = true
         let got = try backend.run(problem)
-        for (name, a, b) in [("output", got.output, expected.output), ("h_n", got.finalHidden, expected.finalHidden), ("c_n", got.finalCell, expected.finalCell)] {
-            let comparison = TensorComparison(
-                try Tensor(shape: [a.count], values: a), try Tensor(shape: [b.count], values: b), tolerance: .float32)
-            #expect(comparison.passed, "\(name): \(comparison)")
-        }
+        let parts = try [(got.output, expected.output), (got.finalHidden, expected.finalHidden), (got.finalCell, expected.finalCell)]
+            .map { a, b in
+                TensorComparison(try Tensor(shape: [a.count], values: a), try Tensor(shape: [b.count], values: b), tolerance: tolerance)
+            }
+        return TensorComparison(merging: parts, tolerance: tolerance)
     }
 }
 

@@ -1,0 +1,133 @@
+// `lstm tune`'s search: a handful of kernel tunings around the device kind's defaults, each
+// built as a fresh engine, checked against the fp32 output of the default tuning and timed;
+// the fastest correct one wins.
+// The step kernel is searched first (it dominates small batches), then the GEMM around the
+// best step setting: a coordinate search instead of the full product of all tunables.
+import LSTMRuntime
+
+/// One candidate tuning's outcome.
+public struct TuningTrial: Sendable {
+    /// The candidate.
+    public var tuning: KernelTuning
+    /// Its timed passes (none when rejected).
+    public var timing: TimingStatistics
+    /// Against the fp32 output of the default tuning.
+    public var comparison: TensorComparison?
+    /// Why the candidate was rejected (mismatch or failure), `nil` when accepted.
+    public var rejection: String?
+
+    /// Whether the candidate built, ran and matched the default tuning's output.
+    public var accepted: Bool { rejection == nil }
+}
+
+/// What a search found: every trial and the fastest accepted tuning.
+public struct TuningOutcome: Sendable {
+    /// The device searched on.
+    public var device: Device
+    /// The engine's name for it, e.g. `opencl:0 (pthread-haswell)`.
+    public var deviceName: String
+    /// Every candidate in the order run.
+    public var trials: [TuningTrial]
+    /// The fastest accepted tuning, `nil` when none was accepted.
+    public var best: KernelTuning?
+}
+
+/// Searches kernel tunings for one model shape and batch on one OpenCL device.
+public struct TuningSearch: Sendable {
+    /// Passes per candidate and the weight precision searched.
+    public var settings: BenchmarkSettings
+    /// Receives a line per candidate (for a progress display).
+    public var progress: @Sendable (String) -> Void
+
+    /// A search with these settings, reporting progress to `progress`.
+    public init(settings: BenchmarkSettings, progress: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.settings = settings
+        self.progress = progress
+    }
+
+    /// Step-kernel candidates around `base`: 1, 2 or 3 sequences per work-item, and a quarter,
+    /// half and twice its work-group size (the GEMM stays as in `base`).
+    public static func stepCandidates(from base: KernelTuning) -> [KernelTuning] {
+        let rows = [1, 2, 3].filter { $0 != base.stepRows }.map { rows in
+            modified(base) { $0.stepRows = rows }
+        }
+        let locals = [base.stepLocal / 4, base.stepLocal / 2, base.stepLocal * 2].filter { $0 >= 1 }.map { local in
+            modified(base) { $0.stepLocal = local }
+        }
+        return [base] + rows + locals
+    }
+
+    /// GEMM candidates around `base`: 2, 3 or 4 rows per work-item, and a quarter and twice
+    /// its work-group size.
+    public static func gemmCandidates(from base: KernelTuning) -> [KernelTuning] {
+        let rows = [2, 3, 4].filter { $0 != base.gemmRows }.map { rows in
+            modified(base) { $0.gemmRows = rows }
+        }
+        let locals = [base.gemmLocal / 4, base.gemmLocal * 2].filter { $0 >= 1 }.map { local in
+            modified(base) { $0.gemmLocal = local }
+        }
+        return rows + locals
+    }
+
+    private static func modified(_ base: KernelTuning, _ change: (inout KernelTuning) -> Void) -> KernelTuning {
+        var tuning = base
+        change(&tuning)
+        return tuning
+    }
+
+    /// Runs the search on `workload` on `device` (an OpenCL selection).
+    ///
+    /// - Throws: ``RuntimeError`` when the selection names no OpenCL device, any error of the
+    ///   default tuning itself (then nothing can be compared).
+    public func run(_ workload: Workload, device: DeviceSelection) throws -> TuningOutcome {
+        guard let openCLDevice = try device.resolvedDevice() else { throw RuntimeError.noOpenCLDevice }
+        let defaults = KernelTuning.defaults(for: openCLDevice.kind)
+        let model = try workload.model()
+        let problem = try workload.problem()
+        progress("default tuning, fp32: reference output")
+        let baseline = try LSTMEngine(
+            model: model, device: device,
+            options: EngineOptions(weightPrecision: .float32, tuning: defaults, notice: { _ in }))
+        let expected = try baseline.run(problem)
+
+        var trials: [TuningTrial] = []
+        func trial(_ tuning: KernelTuning) {
+            guard !trials.contains(where: { $0.tuning == tuning }) else { return }
+            progress("candidate \(trials.count + 1): \(tuning)")
+            trials.append(measureCandidate(tuning, model, problem, device, expected))
+        }
+        Self.stepCandidates(from: defaults).forEach(trial)
+        let bestStep = Self.fastest(trials) ?? defaults
+        Self.gemmCandidates(from: bestStep).forEach(trial)
+        return TuningOutcome(device: openCLDevice, deviceName: baseline.backendName, trials: trials, best: Self.fastest(trials))
+    }
+
+    /// The accepted trial with the lowest median time.
+    static func fastest(_ trials: [TuningTrial]) -> KernelTuning? {
+        trials.filter(\.accepted).min { $0.timing.median < $1.timing.median }?.tuning
+    }
+
+    private func measureCandidate(
+        _ tuning: KernelTuning, _ model: LSTMModel, _ problem: ForwardProblem, _ device: DeviceSelection,
+        _ expected: ForwardResult
+    ) -> TuningTrial {
+        var timing = TimingStatistics()
+        do {
+            let options = EngineOptions(weightPrecision: settings.weightPrecision, tuning: tuning, notice: { _ in })
+            let engine = try LSTMEngine(model: model, device: device, options: options)
+            var output = try engine.run(problem)
+            for _ in 1..<max(1, settings.warmup) { output = try engine.run(problem) }
+            let comparison = ResultComparison.compare(output, expected, tolerance: settings.tolerance)
+            guard comparison.passed else {
+                return TuningTrial(tuning: tuning, timing: timing, comparison: comparison,
+                                   rejection: "output differs from the default tuning: \(comparison)")
+            }
+            for _ in 0..<settings.repeats {
+                timing.record(try measure { try engine.run(problem) }.milliseconds)
+            }
+            return TuningTrial(tuning: tuning, timing: timing, comparison: comparison, rejection: nil)
+        } catch {
+            return TuningTrial(tuning: tuning, timing: timing, comparison: nil, rejection: "\(error)")
+        }
+    }
+}

@@ -1,0 +1,30 @@
+"""PyTorch's CPU nn.LSTM for a workload (inference mode), or None when torch is missing."""
+
+
+def available():
+    try:
+        import torch  # noqa: F401
+        return True
+    except ImportError:
+        return False
+
+
+def runner(workload, threads=None):
+    import torch
+
+    if threads:
+        torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    model = torch.nn.LSTM(workload.input_size, workload.hidden, num_layers=workload.layers,
+                          bidirectional=workload.bidirectional).eval()
+    x = torch.rand(workload.steps, workload.batch, workload.input_size) * 2 - 1
+
+    def run():
+        with torch.inference_mode():
+            return model(x)
+    return run
+
+
+def version():
+    import torch
+    return f"{torch.__version__} ({torch.get_num_threads()} threads)"

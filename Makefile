@@ -1,0 +1,33 @@
+# Shortcuts for the scripts in scripts/ (which also work without make).
+#   make demo     install OpenCL packages if missing, build release, run `lstm demo`
+#   make test     install OpenCL packages if missing, run `swift test`
+#   make build    debug build
+#   make release  release build with the Swift runtime linked statically
+#   make bench    release build, then `lstm bench` (BENCH_ARGS="--suite all --json" for more)
+#   make verify   release build, then `lstm verify`
+SWIFT ?= swift
+BENCH_ARGS ?=
+RELEASE_FLAGS = -c release --static-swift-stdlib
+
+.PHONY: demo test build release bench verify deps
+
+deps:
+	./scripts/install-opencl.sh
+
+demo:
+	./scripts/demo.sh
+
+test:
+	./scripts/test.sh
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build $(RELEASE_FLAGS)
+
+bench: release
+	"$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/lstm" bench $(BENCH_ARGS)
+
+verify: release
+	"$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/lstm" verify

@@ -1,0 +1,77 @@
+// Host <-> device transfers of one forward pass: one or two blocking writes (the sequence,
+// lengths and initial states) and one blocking read of everything it returns, with
+// device-side copies in between (layouts in Workspace.swift, `Staging`). Large arrays are
+// never copied on the host: the sequence goes out as it is and the output is the read
+// buffer, truncated in place.
+import LSTMCore
+import OpenCLKit
+
+extension OpenCLBackend {
+    /// Sequences up to this many floats (1 MiB) are copied into the staging write.
+    static let sequenceCopyLimit = 1 << 18
+
+    /// Writes the sequence, lengths and initial states into the input buffer's staging area
+    /// and enqueues the copies to their working buffers.
+    func upload(_ problem: ForwardProblem, to workspace: Workspace) throws {
+        let configuration = model.configuration
+        let batch = problem.batch
+        let layout = Staging(steps: problem.steps, batch: batch, configuration: configuration)
+        // A small sequence travels with the rest in one write (a blocking write is a ~25 us
+        // round trip); a large one goes on its own rather than being copied on the host.
+        let together = problem.sequence.count <= Self.sequenceCopyLimit
+        var staging = together ? problem.sequence : []
+        staging.reserveCapacity(layout.inputEnd - (together ? 0 : layout.lengths))
+        staging += problem.lengths.map { Float(bitPattern: UInt32(truncatingIfNeeded: $0)) }
+        staging += problem.initialHidden
+        let states = configuration.layerCount * configuration.directionCount
+        let cellWidth = configuration.hiddenSize
+        for state in 0..<states {
+            let cell = Array(problem.initialCell[(state * batch * cellWidth)..<((state + 1) * batch * cellWidth)])
+            staging += WeightPacking.padRows(cell, rows: batch, width: cellWidth)
+        }
+        if !together { try queue.write(problem.sequence, to: workspace.input) }
+        try queue.write(staging, to: workspace.input, offset: together ? 0 : layout.lengths)
+
+        try queue.copy(from: workspace.input, sourceOffset: layout.lengths * 4, to: workspace.lengths, byteCount: batch * 4)
+        for (state, (layer, direction)) in Self.states(configuration).enumerated() {
+            try queue.copy(
+                from: workspace.input, sourceOffset: (layout.initialHidden + state * layout.hiddenPerState) * 4,
+                to: workspace.hidden[layer][direction][0], byteCount: layout.hiddenPerState * 4)
+            try queue.copy(
+                from: workspace.input, sourceOffset: (layout.initialCell + state * layout.cellPerState) * 4,
+                to: workspace.cell[layer][direction], byteCount: layout.cellPerState * 4)
+        }
+    }
+
+    /// Copies the final states behind the last layer's output and reads it all at once.
+    func download(_ problem: ForwardProblem, from workspace: Workspace) throws -> ForwardResult {
+        let configuration = model.configuration
+        let batch = problem.batch
+        let layout = Staging(steps: problem.steps, batch: batch, configuration: configuration)
+        let finalOutput = workspace.layerOutputs[(configuration.layerCount - 1) % 2]
+        for (state, (layer, direction)) in Self.states(configuration).enumerated() {
+            try queue.copy(
+                from: workspace.hidden[layer][direction][problem.steps % 2], to: finalOutput,
+                destinationOffset: (layout.finalHidden + state * layout.hiddenPerState) * 4, byteCount: layout.hiddenPerState * 4)
+            try queue.copy(
+                from: workspace.cell[layer][direction], to: finalOutput,
+                destinationOffset: (layout.finalCell + state * layout.cellPerState) * 4, byteCount: layout.cellPerState * 4)
+        }
+        var all = try queue.readFloats(finalOutput, count: layout.outputEnd)
+        let finalHidden = Array(all[layout.finalHidden..<layout.finalCell])
+        var finalCell: [Float] = []
+        finalCell.reserveCapacity(Self.states(configuration).count * batch * configuration.hiddenSize)
+        for state in Self.states(configuration).indices {
+            let start = layout.finalCell + state * layout.cellPerState
+            finalCell += WeightPacking.unpadRows(
+                Array(all[start..<(start + layout.cellPerState)]), rows: batch, width: configuration.hiddenSize)
+        }
+        all.removeSubrange(layout.finalHidden...)
+        return ForwardResult(output: all, finalHidden: finalHidden, finalCell: finalCell)
+    }
+
+    /// (layer, direction) of each state, in the order of h0/c0: layer-major.
+    static func states(_ configuration: LSTMConfiguration) -> [(Int, Int)] {
+        (0..<configuration.layerCount).flatMap { layer in (0..<configuration.directionCount).map { (layer, $0) } }
+    }
+}

@@ -1,0 +1,26 @@
+// Errors the command line itself reports (the libraries' errors describe themselves).
+
+/// A problem with the command's arguments or results that is not a usage error.
+enum CommandError: Error, CustomStringConvertible {
+    /// An output path whose folder does not exist or is not writable.
+    case unwritableOutput(flag: String, path: String, reason: String)
+    /// Two outputs were given the same path.
+    case duplicateOutput(path: String)
+    /// A lengths file that is not a one-dimensional array.
+    case lengthsNotVector(path: String, shape: [Int])
+    /// `verify` or `tune` without an OpenCL device to work on.
+    case nothingToCheck(command: String, reason: String)
+
+    var description: String {
+        switch self {
+        case .unwritableOutput(let flag, let path, let reason):
+            return "\(flag) \(path): \(reason); nothing was computed or written"
+        case .duplicateOutput(let path):
+            return "\(path) is given for two outputs; give each of --output, --h-n and --c-n its own file"
+        case .lengthsNotVector(let path, let shape):
+            return "\(path): lengths must be a one-dimensional int32 or int64 array [batch], got shape \(shape)"
+        case .nothingToCheck(let command, let reason):
+            return "nothing to \(command): \(reason)"
+        }
+    }
+}

@@ -1,0 +1,44 @@
+// The `lstm` command: the root of the subcommands, and the one place that turns an error
+// into a message on stderr and an exit status.
+import ArgumentParser
+import Foundation
+import LSTMRuntime
+
+@main
+struct LSTMCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lstm",
+        abstract: "Run, verify and benchmark LSTM models (torch.nn.LSTM weights) on OpenCL devices.",
+        discussion: "Devices: `auto` (first GPU, else first OpenCL device, else the CPU reference), `cpu` (the CPU reference), `opencl` (first OpenCL device) or `opencl:N` (see `lstm devices`).",
+        subcommands: [
+            DevicesCommand.self, RunCommand.self, VerifyCommand.self, BenchCommand.self, TuneCommand.self,
+            DemoCommand.self,
+        ]
+    )
+
+    /// Parses the command line and runs the subcommand. Bad flags exit with ArgumentParser's
+    /// usage status; any other error prints `error: <message>` on stderr and exits 1.
+    static func main() {
+        var command: ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            exit(withError: error)
+        }
+        do {
+            try command.run()
+        } catch where isArgumentParserError(error) {
+            exit(withError: error)
+        } catch {
+            Terminal.error(Terminal.message(for: error))
+            Foundation.exit(EXIT_FAILURE)
+        }
+    }
+
+    /// Errors ArgumentParser renders itself: exit codes, validation and usage errors, and the
+    /// help request that `--help` on a subcommand turns into.
+    private static func isArgumentParserError(_ error: Error) -> Bool {
+        error is ExitCode || error is ValidationError || error is CleanExit
+            || String(reflecting: type(of: error)).hasPrefix("ArgumentParser.")
+    }
+}

@@ -1,0 +1,63 @@
+// Loading and checking everything `lstm run` needs before it computes anything.
+import Foundation
+import LSTMRuntime
+
+/// The model and the validated forward problem of one `lstm run`.
+struct RunInputs {
+    let model: LSTMModel
+    let problem: ForwardProblem
+
+    /// Reads the weights and every input file and checks them against each other.
+    ///
+    /// - Throws: `FormatError` for unreadable files, `ModelError` for inconsistent weights,
+    ///   `ShapeError` for inputs that do not fit the model, ``CommandError`` for bad lengths.
+    init(weights: String, input: String, initialHidden: String?, initialCell: String?, lengths: String?, batchFirst: Bool) throws {
+        model = try LSTMModel(stateDict: SafeTensors.read(contentsOf: URL(fileURLWithPath: weights)))
+        let sequence = try NumpyFile.readFloats(contentsOf: URL(fileURLWithPath: input))
+        let hidden = try initialHidden.map { try NumpyFile.readFloats(contentsOf: URL(fileURLWithPath: $0)) }
+        let cell = try initialCell.map { try NumpyFile.readFloats(contentsOf: URL(fileURLWithPath: $0)) }
+        let steps = try lengths.map { path -> [Int] in
+            let (shape, values) = try NumpyFile.readIntegers(contentsOf: URL(fileURLWithPath: path))
+            guard shape.count == 1 else { throw CommandError.lengthsNotVector(path: path, shape: shape) }
+            return values
+        }
+        let request = LSTMInput(
+            sequence: sequence, initialHidden: hidden, initialCell: cell, lengths: steps, batchFirst: batchFirst)
+        do {
+            problem = try ForwardProblem(request, configuration: model.configuration)
+        } catch let error as ShapeError {
+            throw ShapeError("\(error.description) (model from \(weights): \(Self.summary(model.configuration)))")
+        }
+    }
+
+    /// Checks that every output can be written: distinct paths, in existing writable folders,
+    /// not naming a folder.
+    static func checkDestinations(_ destinations: [(flag: String, path: String)]) throws {
+        var seen = Set<String>()
+        for (flag, path) in destinations {
+            let url = URL(fileURLWithPath: path).standardizedFileURL
+            guard seen.insert(url.path).inserted else { throw CommandError.duplicateOutput(path: path) }
+            let folder = url.deletingLastPathComponent().path
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+                throw CommandError.unwritableOutput(flag: flag, path: path, reason: "folder \(folder) does not exist")
+            }
+            guard FileManager.default.isWritableFile(atPath: folder) else {
+                throw CommandError.unwritableOutput(flag: flag, path: path, reason: "folder \(folder) is not writable")
+            }
+            if FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), isFolder.boolValue {
+                throw CommandError.unwritableOutput(flag: flag, path: path, reason: "is a folder, not a file")
+            }
+        }
+    }
+
+    /// `I=4 H=6 layers=2 bidirectional proj=3 peepholes`.
+    static func summary(_ configuration: LSTMConfiguration) -> String {
+        var parts = ["I=\(configuration.inputSize)", "H=\(configuration.hiddenSize)", "layers=\(configuration.layerCount)"]
+        if configuration.bidirectional { parts.append("bidirectional") }
+        if configuration.projectionSize > 0 { parts.append("proj=\(configuration.projectionSize)") }
+        if configuration.hasPeepholes { parts.append("peepholes") }
+        if !configuration.hasBias { parts.append("no bias") }
+        return parts.joined(separator: " ")
+    }
+}

@@ -1,0 +1,68 @@
+// `lstm tune`: searches kernel tunings for one shape on one OpenCL device and stores the
+// fastest correct one in the tuning cache, where `run` and `bench` find it.
+import ArgumentParser
+import LSTMBenchmarks
+import LSTMRuntime
+
+struct TuneCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tune",
+        abstract: "Find the fastest kernel tuning for a model shape and remember it.",
+        discussion: """
+            Each candidate is built fresh, checked against the fp32 output of the default tuning \
+            (candidates that differ are rejected) and timed. The best is stored per device, driver, \
+            model shape and weight precision (not batch: the last tune of a shape wins) in \
+            $LSTM_CACHE_DIR/tuning.json (default ~/.cache/lstm-runtime).
+            """)
+
+    @OptionGroup var shape: WorkloadOptions
+    @Option(help: "auto, opencl or opencl:N (default: auto).", transform: ArgumentParsing.device)
+    var device: DeviceSelection = .auto
+    @Option(name: .customLong("repeat"), help: "Timed passes per candidate.")
+    var repeats = 5
+    @Option(help: "Untimed passes per candidate before timing.")
+    var warmup = 1
+    @Option(name: .customLong("weight-precision"), help: "Weight storage: f32 or f16 (default: f32).", transform: ArgumentParsing.precision)
+    var weightPrecision: WeightPrecision = .float32
+
+    func validate() throws {
+        guard shape.anySizeGiven else { throw ValidationError("give --input-size, --hidden, --batch and --steps") }
+        guard repeats >= 1, warmup >= 0 else { throw ValidationError("--repeat must be at least 1 and --warmup at least 0") }
+        _ = try shape.workload()
+        if device == .cpu {
+            throw ValidationError("the CPU reference has no kernels to tune; use --device opencl or opencl:N")
+        }
+    }
+
+    func run() throws {
+        guard let workload = try shape.workload() else { throw ValidationError("give the size flags") }
+        if device == .auto, (try? Device.all().isEmpty) ?? true {
+            throw CommandError.nothingToCheck(command: "tune", reason: "no OpenCL device was found. \(RuntimeError.installHint)")
+        }
+        let settings = BenchmarkSettings(repeats: repeats, warmup: warmup, weightPrecision: weightPrecision)
+        let search = TuningSearch(settings: settings, progress: { Terminal.progress("tune \(workload): \($0)") })
+        let outcome = try search.run(workload, device: device)
+        Terminal.progress(nil)
+
+        Terminal.print("Tuning \(workload) (\(weightPrecision.rawValue) weights) on \(outcome.deviceName)")
+        var table = TextTable(["#", "TUNING", "MEDIAN MS", "MIN MS", "MAX ABS ERR", "RESULT"], rightAligned: [0, 2, 3, 4])
+        for (index, trial) in outcome.trials.enumerated() {
+            let result = trial.tuning == outcome.best ? "best" : trial.accepted ? "ok" : "rejected"
+            table.append([
+                "\(index + 1)", trial.tuning.description, Format.milliseconds(trial.timing.median),
+                Format.milliseconds(trial.timing.minimum),
+                trial.comparison.map { Format.error($0.maxAbsoluteError) } ?? "-", result,
+            ])
+        }
+        table.print()
+        for (index, trial) in outcome.trials.enumerated() {
+            if let rejection = trial.rejection { Terminal.print("rejected #\(index + 1): \(rejection)") }
+        }
+        guard let best = outcome.best else {
+            throw CommandError.nothingToCheck(command: "store", reason: "no candidate tuning ran correctly")
+        }
+        try TuningCache.shared.store(best, device: outcome.device, configuration: workload.configuration, precision: weightPrecision)
+        let place = TuningCache.shared.file.map { "stored in \($0.path)" } ?? "not stored: the cache is off (LSTM_CACHE_DIR=off)"
+        Terminal.print("best: \(best); \(place)")
+    }
+}

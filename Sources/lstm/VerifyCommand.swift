@@ -1,0 +1,89 @@
+// `lstm verify`: the OpenCL backend, with poisoned device buffers, against the CPU reference
+// over the seeded sweep in VerificationCases.swift; fails when any case is out of tolerance.
+import ArgumentParser
+import LSTMBenchmarks
+import LSTMRuntime
+
+struct VerifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Check the OpenCL kernels against the CPU reference on a sweep of random models.",
+        discussion: "Without --device, every OpenCL device is checked. Exits 1 if any case is out of tolerance.")
+
+    @Option(help: "opencl or opencl:N (default: every OpenCL device).", transform: ArgumentParsing.device)
+    var device: DeviceSelection?
+    @Option(help: "Seed for the random models and inputs.")
+    var seed: UInt64 = 1
+
+    func run() throws {
+        let selections = try devicesToVerify()
+        var failures = 0
+        for selection in selections {
+            failures += try verify(on: selection)
+        }
+        if failures > 0 { throw ExitCode.failure }
+    }
+
+    private func devicesToVerify() throws -> [DeviceSelection] {
+        if device == .cpu {
+            throw CommandError.nothingToCheck(
+                command: "verify", reason: "verify compares the OpenCL backend with the CPU reference; give --device opencl or opencl:N")
+        }
+        let devices = try Device.all()
+        guard !devices.isEmpty else {
+            throw CommandError.nothingToCheck(
+                command: "verify", reason: "no OpenCL device was found, and the CPU reference is the oracle itself. To verify, \(RuntimeError.installHint)")
+        }
+        switch device {
+        case nil, .auto?: return devices.indices.map { DeviceSelection.opencl(index: $0) }
+        case let selection?: return [selection]
+        }
+    }
+
+    /// Runs the sweep on one device, prints its table and returns the number of failed cases.
+    private func verify(on selection: DeviceSelection) throws -> Int {
+        var table = TextTable(["CASE", "SHAPE", "FEATURES", "MAX ABS ERR", "MAX REL ERR", "RESULT"], rightAligned: [0, 3, 4])
+        var problems: [String] = []
+        var deviceName = selection.description
+        let cases = VerificationCase.sweep
+        for (index, testCase) in cases.enumerated() {
+            Terminal.progress("verify \(selection): case \(index + 1)/\(cases.count) \(testCase.shape)")
+            let outcome = check(testCase, seed: seed &+ UInt64(index), on: selection)
+            if let name = outcome.deviceName { deviceName = name }
+            let passed = outcome.comparison?.passed ?? false
+            table.append([
+                "\(index + 1)", testCase.shape, testCase.features,
+                outcome.comparison.map { Format.error($0.maxAbsoluteError) } ?? "-",
+                outcome.comparison.map { Format.error($0.maxRelativeError) } ?? "-",
+                passed ? "PASS" : "FAIL",
+            ])
+            if !passed {
+                problems.append("case \(index + 1) (\(testCase.shape), \(testCase.features)): " + (outcome.error ?? outcome.comparison?.description ?? "?"))
+            }
+        }
+        Terminal.progress(nil)
+        Terminal.print("Verifying \(deviceName) against the CPU reference (seed \(seed))")
+        Terminal.print("tolerance: fp32 \(Tolerance.float32); f16 weights \(Tolerance.float16Weights)")
+        table.print()
+        problems.forEach { Terminal.print("FAIL \($0)") }
+        Terminal.print("\(cases.count - problems.count)/\(cases.count) cases passed on \(deviceName)")
+        Terminal.print()
+        return problems.count
+    }
+
+    private func check(_ testCase: VerificationCase, seed: UInt64, on selection: DeviceSelection)
+        -> (comparison: TensorComparison?, error: String?, deviceName: String?)
+    {
+        do {
+            let model = try LSTMModel.random(testCase.configuration, seed: seed &* 7919)
+            let problem = try ForwardProblem(testCase.input(seed: seed), configuration: testCase.configuration)
+            let expected = try CPUReference(model: model).run(problem)
+            let options = EngineOptions(weightPrecision: testCase.precision, notice: { _ in }, poisonsWorkspace: true)
+            let engine = try LSTMEngine(model: model, device: selection, options: options)
+            let got = try engine.run(problem)
+            return (ResultComparison.compare(got, expected, tolerance: testCase.tolerance), nil, engine.backendName)
+        } catch {
+            return (nil, Terminal.message(for: error), nil)
+        }
+    }
+}

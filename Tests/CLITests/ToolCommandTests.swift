@@ -1,0 +1,73 @@
+// `lstm devices`, `verify`, `bench` and `tune` as a user runs them.
+import Foundation
+import Testing
+
+@Suite("lstm devices, verify, bench and tune")
+struct ToolCommandTests {
+    @Test("devices lists the OpenCL device and the CPU reference")
+    func devices() throws {
+        try requireOpenCLDevice()
+        let result = try LSTMBinary.run(["devices"])
+        #expect(result.status == 0, "\(result)")
+        let lines = result.standardOutput.split(separator: "\n")
+        #expect(lines.contains { $0.hasPrefix("opencl:0") }, "\(result)")
+        #expect(lines.contains { $0.hasPrefix("cpu") && $0.contains("CPU reference") }, "\(result)")
+    }
+
+    @Test("verify passes every case")
+    func verify() throws {
+        try requireOpenCLDevice()
+        let result = try LSTMBinary.run(["verify"])
+        #expect(result.status == 0, "\(result)")
+        #expect(result.standardOutput.contains("PASS"), "\(result)")
+        #expect(!result.standardOutput.contains("FAIL"), "\(result)")
+        #expect(result.standardOutput.contains("cases passed"), "\(result)")
+    }
+
+    @Test("verify refuses the CPU reference")
+    func verifyCPU() throws {
+        let result = try LSTMBinary.run(["verify", "--device", "cpu"])
+        #expect(result.status != 0, "\(result)")
+        #expect(result.standardError.contains("nothing to verify"), "\(result)")
+    }
+
+    @Test("bench --json reports every device with the documented keys")
+    func benchJSON() throws {
+        try requireOpenCLDevice()
+        let result = try LSTMBinary.run([
+            "bench", "--input-size", "16", "--hidden", "24", "--batch", "3", "--steps", "5", "--layers", "2",
+            "--bidirectional", "--repeat", "2", "--warmup", "1", "--json",
+        ])
+        #expect(result.status == 0, "\(result)")
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [[String: Any]])
+        #expect(rows.count == 2, "\(rows)")
+        for key in ["device", "median_ms", "min_ms", "gflops", "max_abs_error"] {
+            #expect(rows.allSatisfy { $0[key] != nil }, "missing \(key)")
+        }
+        #expect(rows.first?["device"] as? String == "cpu-reference")
+        let openCL = try #require(rows.first { ($0["device"] as? String)?.hasPrefix("opencl:0") == true })
+        #expect((openCL["max_abs_error"] as? Double).map { $0 < 1e-4 } == true, "\(openCL)")
+        #expect((openCL["median_ms"] as? Double).map { $0 > 0 } == true, "\(openCL)")
+    }
+
+    @Test("bench rejects half-given sizes")
+    func benchPartialSizes() throws {
+        let result = try LSTMBinary.run(["bench", "--hidden", "8"])
+        #expect(result.status == 64, "\(result)")
+        #expect(result.standardError.contains("--input-size"), "\(result)")
+    }
+
+    @Test("tune stores its best tuning in the cache folder")
+    func tune() throws {
+        try requireOpenCLDevice()
+        let cache = try TemporaryFolder()
+        let result = try LSTMBinary.run(
+            ["tune", "--input-size", "8", "--hidden", "16", "--batch", "4", "--steps", "3", "--repeat", "1"],
+            environment: ["LSTM_CACHE_DIR": cache.url.path])
+        #expect(result.status == 0, "\(result)")
+        #expect(result.standardOutput.contains("best"), "\(result)")
+        let stored = try Data(contentsOf: cache.file("tuning.json"))
+        let entries = try #require(try JSONSerialization.jsonObject(with: stored) as? [String: Any])
+        #expect(entries.keys.contains { $0.contains("I8-H16-P0-L1-D1-peep0|f32") }, "\(entries.keys)")
+    }
+}

@@ -1,0 +1,58 @@
+// A memory cap that forces the engine to run a batch in chunks of one or two sequences must
+// give bitwise the result of the unchunked run.
+import LSTMRuntime
+import Testing
+
+@Suite("Engine chunking under a memory cap")
+struct ChunkingTests {
+    static let configuration = LSTMConfiguration(
+        inputSize: 5, hiddenSize: 19, projectionSize: 6, layerCount: 2, bidirectional: true, hasPeepholes: true)
+
+    @Test("chunks of 1, 2 and 3 sequences are bitwise identical to one launch", arguments: [1, 2, 3])
+    func chunkedEqualsWhole(capInSequences: Int) throws {
+        _ = try requireOpenCLDevice()
+        let model = try LSTMModel.random(Self.configuration, seed: 31)
+        let input = randomInput(Self.configuration, steps: 6, batch: 7, seed: 32)
+        let problem = try ForwardProblem(input, configuration: Self.configuration)
+
+        let whole = try LSTMEngine(model: model, device: .opencl(index: nil), options: quietOptions)
+        #expect(try whole.sequencesPerChunk(for: problem) == 7)
+        let bytes = try #require(whole.deviceBytes(steps: 6, batch: capInSequences))
+        let capped = try LSTMEngine(
+            model: model, device: .opencl(index: nil), options: EngineOptions(deviceMemoryLimit: bytes, notice: { _ in }))
+        let chunk = try capped.sequencesPerChunk(for: problem)
+        // The engine rounds chunks down to whole row tiles of the step kernel when one fits.
+        let tile = try #require(capped.kernelTuning).stepRows
+        #expect(chunk == (capInSequences >= tile ? capInSequences - capInSequences % tile : capInSequences))
+        #expect((1...2).contains(chunk) || capInSequences > 2)
+
+        let expected = try whole.forward(input)
+        let got = try capped.forward(input)
+        expectBitwiseEqual(got, expected, "chunks of \(chunk)")
+        #expect(!got.output.values.contains { $0.isNaN }, "a chunk left part of the output unwritten")
+    }
+
+    @Test("a cap below one sequence is an error that says what to do")
+    func capTooSmall() throws {
+        _ = try requireOpenCLDevice()
+        let model = try LSTMModel.random(Self.configuration, seed: 33)
+        let engine = try LSTMEngine(
+            model: model, device: .opencl(index: nil), options: EngineOptions(deviceMemoryLimit: 16, notice: { _ in }))
+        let input = randomInput(Self.configuration, steps: 4, batch: 3, seed: 34)
+        #expect {
+            try engine.forward(input)
+        } throws: { error in
+            guard case RuntimeError.problemTooLarge(let message)? = error as? RuntimeError else { return false }
+            return message.contains("--device cpu")
+        }
+    }
+
+    @Test("the CPU reference never chunks")
+    func cpuRunsWhole() throws {
+        let model = try LSTMModel.random(Self.configuration, seed: 35)
+        let engine = try LSTMEngine(model: model, device: .cpu, options: EngineOptions(deviceMemoryLimit: 16, notice: { _ in }))
+        let problem = try ForwardProblem(randomInput(Self.configuration, steps: 3, batch: 5, seed: 36), configuration: Self.configuration)
+        #expect(try engine.sequencesPerChunk(for: problem) == 5)
+        #expect(engine.deviceBytes(steps: 3, batch: 5) == nil)
+    }
+}

@@ -1,0 +1,30 @@
+// Every reference case (NumPy, PyTorch, onnxruntime) through LSTMEngine on the CPU reference
+// and on the first OpenCL device, within the tolerance promised against external implementations.
+import LSTMRuntime
+import Testing
+
+@Suite("Reference fixtures through LSTMEngine")
+struct FixtureTests {
+    @Test("the fixture folder holds every case")
+    func fixturesPresent() {
+        #expect(Fixture.names.count >= 11, "found \(Fixture.names) in \(Fixture.folder.path)")
+    }
+
+    @Test("CPU reference matches the fixture", arguments: Fixture.names)
+    func cpu(name: String) throws {
+        let fixture = try Fixture(name)
+        let engine = try LSTMEngine(model: fixture.model, device: .cpu, options: quietOptions)
+        let comparison = compare(try engine.forward(fixture.input), fixture.expected, tolerance: .external)
+        #expect(comparison.passed, "\(name): \(comparison)")
+    }
+
+    @Test("OpenCL matches the fixture", arguments: Fixture.names)
+    func openCL(name: String) throws {
+        _ = try requireOpenCLDevice()
+        let fixture = try Fixture(name)
+        let engine = try LSTMEngine(model: fixture.model, device: .opencl(index: nil), options: quietOptions)
+        #expect(engine.device != nil)
+        let comparison = compare(try engine.forward(fixture.input), fixture.expected, tolerance: .external)
+        #expect(comparison.passed, "\(name): \(comparison)")
+    }
+}

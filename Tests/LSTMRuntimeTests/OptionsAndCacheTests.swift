@@ -1,0 +1,51 @@
+// Byte-count parsing for memory caps, and the tuning cache's round trip through its file.
+import Foundation
+import LSTMRuntime
+import Testing
+
+@Suite("Engine options and the tuning cache")
+struct OptionsAndCacheTests {
+    @Test("byte counts parse with K, M and G suffixes", arguments: [
+        ("1048576", 1_048_576), ("512K", 512 << 10), ("64m", 64 << 20), ("2G", 2 << 30), (" 7 ", 7),
+    ])
+    func byteCounts(text: String, bytes: Int) {
+        #expect(EngineOptions.parseByteCount(text) == bytes)
+    }
+
+    @Test("bad byte counts are rejected", arguments: ["", "-1", "1.5G", "12Q", "K"])
+    func badByteCounts(text: String) {
+        #expect(EngineOptions.parseByteCount(text) == nil)
+    }
+
+    @Test("a stored tuning is found again by a fresh cache on the same file")
+    func tuningRoundTrip() throws {
+        let device = try requireOpenCLDevice()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lstm-tuning-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("tuning.json")
+        let configuration = LSTMConfiguration(inputSize: 8, hiddenSize: 16, layerCount: 2)
+        let tuning = KernelTuning(gemmRows: 2, stepRows: 1, projectionRows: 4, gemmLocal: 8, stepLocal: 2)
+        try TuningCache(file: file).store(tuning, device: device, configuration: configuration, precision: .float32)
+
+        let reloaded = TuningCache(file: file)
+        #expect(reloaded.lookup(device: device, configuration: configuration, precision: .float32) == tuning)
+        #expect(reloaded.lookup(device: device, configuration: configuration, precision: .float16) == nil)
+        var other = configuration
+        other.hiddenSize = 17
+        #expect(reloaded.lookup(device: device, configuration: other, precision: .float32) == nil)
+    }
+
+    @Test("an engine built with a tuning uses it and still matches the reference")
+    func explicitTuning() throws {
+        _ = try requireOpenCLDevice()
+        let configuration = LSTMConfiguration(inputSize: 9, hiddenSize: 29, bidirectional: true)
+        let tuning = KernelTuning(gemmRows: 4, stepRows: 3, projectionRows: 2, gemmLocal: 1, stepLocal: 8)
+        let model = try LSTMModel.random(configuration, seed: 81)
+        let input = randomInput(configuration, steps: 5, batch: 7, seed: 82)
+        let engine = try LSTMEngine(model: model, device: .opencl(index: nil), options: EngineOptions(tuning: tuning, notice: { _ in }))
+        #expect(engine.kernelTuning == tuning)
+        let expected = try LSTMEngine(model: model, device: .cpu, options: quietOptions).forward(input)
+        let comparison = compare(try engine.forward(input), expected, tolerance: .float32)
+        #expect(comparison.passed, "\(comparison)")
+    }
+}
