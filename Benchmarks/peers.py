@@ -74,7 +74,7 @@ def main():
     parser.add_argument("--suite", default="all", help="standard, stacked, deepbench or all (default: all)")
     parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds (default: 5)")
     parser.add_argument("--repeat", type=int, default=5, help="timed passes per implementation per round (default: 5)")
-    parser.add_argument("--warmup", type=int, default=2, help="untimed passes of ours per call (default: 2)")
+    parser.add_argument("--warmup", type=int, default=3, help="untimed passes of ours per call (default: 3)")
     parser.add_argument("--f16", choices=["b1", "all", "none"], default="b1",
                         help="also time ours with f16 weights: batch-1 workloads, all, or none (default: b1)")
     parser.add_argument("--threads", type=int, default=None, help="intra-op threads of the peers (default: theirs)")
@@ -154,8 +154,10 @@ def main():
             handle.write(f"# Benchmark results\n\n- Date: {datetime.datetime.now().isoformat(timespec='minutes')}\n"
                          f"- Machine: {machine()}\n- OpenCL device: {opencl_device(args.lstm)}\n"
                          f"- Peers: {peers_text}\n- Command: `{command}`\n"
-                         f"- Protocol: {args.rounds} interleaved rounds, {args.repeat} timed passes per round; "
-                         "medians of per-round medians; ratios of medians.\n\n")
+                         f"- Protocol: {args.rounds} interleaved rounds, {args.repeat} timed passes per round "
+                         f"({args.warmup} untimed before ours, 1 before each peer); medians of per-round medians; "
+                         "ratios of medians. Ours run with POCL_AFFINITY="
+                         f"{ours.ENVIRONMENT['POCL_AFFINITY']} (see Benchmarks/peers/ours.py).\n\n")
             handle.write(markdown + "\n")
             if plot_path:
                 handle.write(f"\n![GFLOP/s against batch size]({os.path.basename(plot_path)})\n")

@@ -12,7 +12,10 @@
 // number of tiles it finished to a done counter and spins until that reaches the tile count.
 // A worker only ever waits for tiles that another *running* worker has claimed, so the
 // kernel cannot deadlock however many of its groups run at once (one alone does all the
-// work): correct without the co-residency guarantee OpenCL does not give. Ownership keeps a
+// work): correct without the co-residency guarantee OpenCL does not give. On a CPU shared
+// with other busy processes a worker can be preempted while it holds tiles; its partner
+// then stops spinning after SPIN_LIMIT polls and leaves the launch to it (spinning on
+// would keep the core from the preempted worker: 2-4x slower steps in that case). Ownership keeps a
 // worker on the same weights step after step, so its share of W_hh stays in its own L2
 // cache when it fits, and odd steps walk the ranges backwards so that even a share larger
 // than L2 starts each step with the part it touched last (-10 % per step at batch 1).
@@ -35,11 +38,22 @@
 
 #define SYNC_STRIDE 16
 
+#ifndef SPIN_LIMIT
+#define SPIN_LIMIT (1 << 18)
+#endif
+
 // Spin until *counter >= target, then an atomic read-modify-write so no later load can be
-// executed (or compiled) before the barrier.
-inline void wait_for(volatile __global int *counter, const int target) {
-    while (*counter < target) { }
-    atomic_or(counter, 0);
+// executed (or compiled) before the barrier. Gives up after SPIN_LIMIT polls (about a
+// millisecond) and returns 0: the tiles it waits for belong to a worker the OS has taken
+// off its core, and spinning on would keep that core from it.
+inline int wait_for(volatile __global int *counter, const int target) {
+    for (int poll = 0; poll < SPIN_LIMIT; poll++) {
+        if (*counter >= target) {
+            atomic_or(counter, 0);
+            return 1;
+        }
+    }
+    return 0;
 }
 
 __kernel void lstm_recurrence(
@@ -142,7 +156,9 @@ __kernel void lstm_recurrence(
             }
             volatile __global int *done = counters + workers * SYNC_STRIDE;
             atomic_add(done, finished);
-            wait_for(done, total);
+            // A worker that gives up leaves the launch; it has finished every tile it
+            // claimed, and the others claim all of its range from the next step on.
+            if (!wait_for(done, total)) return;
         }
     }
 }

@@ -97,11 +97,11 @@ __attribute__((always_inline)) inline void cell_update(
     zi = fma(vload8(u, peephole), cPrev, zi);
     zf = fma(vload8(u, peephole + Hp), cPrev, zf);
 #endif
-    *cNew = sigmoid8(zf) * cPrev + sigmoid_tanh8(zi, z[2]);
+    *cNew = sigmoid8(zf) * cPrev + sigmoid8(zi) * tanh(z[2]);
 #if HAS_PEEPHOLES
     zo = fma(vload8(u, peephole + 2 * Hp), *cNew, zo);
 #endif
-    *hNew = sigmoid_tanh8(zo, *cNew);
+    *hNew = sigmoid8(zo) * tanh(*cNew);
 }
 
 // Stores sequence b's new state for units 8u..: c, and h to hNext and the output (or to

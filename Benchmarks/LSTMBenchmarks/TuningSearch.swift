@@ -45,16 +45,19 @@ public struct TuningSearch: Sendable {
         self.progress = progress
     }
 
-    /// Step-kernel candidates around `base`: 1, 2 or 3 sequences per work-item, and a quarter,
-    /// half and twice its work-group size (the GEMM stays as in `base`).
+    /// Recurrence candidates around `base`: 2 to 6 sequences per work-item, the other
+    /// recurrence mode (one persistent launch vs one launch per step), and for the per-step
+    /// mode, where it matters, a quarter, half and twice its work-group size.
     public static func stepCandidates(from base: KernelTuning) -> [KernelTuning] {
-        let rows = [1, 2, 3].filter { $0 != base.stepRows }.map { rows in
+        let rows = [2, 3, 4, 5, 6].filter { $0 != base.stepRows }.map { rows in
             modified(base) { $0.stepRows = rows }
         }
-        let locals = [base.stepLocal / 4, base.stepLocal / 2, base.stepLocal * 2].filter { $0 >= 1 }.map { local in
-            modified(base) { $0.stepLocal = local }
+        let mode = modified(base) { $0.persistentRecurrence.toggle() }
+        let perStep = base.persistentRecurrence ? mode : base
+        let locals = [perStep.stepLocal / 4, perStep.stepLocal / 2, perStep.stepLocal * 2].filter { $0 >= 1 }.map { local in
+            modified(perStep) { $0.stepLocal = local }
         }
-        return [base] + rows + locals
+        return [base] + rows + [mode] + locals
     }
 
     /// GEMM candidates around `base`: 2, 3 or 4 rows per work-item, and a quarter and twice

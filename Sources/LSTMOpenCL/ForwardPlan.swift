@@ -1,8 +1,9 @@
 // The launches of a whole forward pass for one workspace, built once: kernel objects with
-// every argument bound. Each layer runs in chunks of steps (input projection of the chunk,
-// then its recurrence) so G stays in cache. On CPU devices a chunk's recurrence is one
-// persistent launch; elsewhere there is one kernel object per hidden-state parity, so a
-// timestep costs one clSetKernelArg (the step index) and one enqueue.
+// their arguments bound. Each layer runs in chunks of steps (input projection of the chunk,
+// then its recurrence) so G stays in cache; a chunk costs two clSetKernelArg per kernel.
+// On CPU devices a chunk's recurrence is one persistent launch; elsewhere there is one
+// kernel object per hidden-state parity, so a timestep costs one clSetKernelArg (the step
+// index) and one enqueue instead of ~17 argument calls.
 import LSTMCore
 import OpenCLKit
 
@@ -16,62 +17,59 @@ final class ForwardPlan {
         let projections: [Launch]
     }
 
-    /// How one chunk's recurrence runs.
+    /// How one layer's recurrence runs.
     enum Recurrence {
-        /// All steps and directions of the chunk in one launch.
-        case persistent(Launch)
+        /// Per chunk, all its steps and directions in one launch of this kernel.
+        case persistent(Kernel)
         /// One launch (two with projection) per step and direction.
         case perStep([StepLaunches])
     }
 
-    /// The steps `firstStep ..< firstStep + steps` of one layer.
-    struct Chunk {
-        let firstStep: Int
-        let steps: Int
-        /// One per direction.
-        let inputProjections: [Launch]
+    /// One layer: an input-projection kernel per direction, then the recurrence.
+    struct Layer {
+        let inputProjections: [Kernel]
         let recurrence: Recurrence
     }
 
-    /// [layer][chunk].
-    let layers: [[Chunk]]
+    let layers: [Layer]
+    /// (first step, steps) of each chunk, the same for every layer.
+    let chunks: [(firstStep: Int, steps: Int)]
+    let batch: Int
+    private let kernels: LSTMKernelSet
     private let sync: Buffer
-    private let persistent: Bool
 
     init(kernels: LSTMKernelSet, deviceCells: [[DeviceCell]], workspace: Workspace) throws {
         let configuration = kernels.configuration
         let batch = workspace.batch
+        self.kernels = kernels
+        self.batch = batch
         sync = workspace.sync
-        persistent = kernels.recurrenceWorkers > 0
+        chunks = stride(from: 0, to: workspace.steps, by: workspace.chunkSteps).map {
+            ($0, min(workspace.chunkSteps, workspace.steps - $0))
+        }
         let directions = 0..<configuration.directionCount
-        let chunkStarts = Array(stride(from: 0, to: workspace.steps, by: workspace.chunkSteps))
         layers = try (0..<configuration.layerCount).map { layer in
             let layerInput = layer == 0 ? workspace.input : workspace.layerOutputs[(layer - 1) % 2]
             let layerOutput = workspace.layerOutputs[layer % 2]
             let cells = deviceCells[layer]
-            let perStep = kernels.recurrenceWorkers > 0 ? [] : try directions.map { direction in
-                try Self.stepLaunches(
-                    kernels: kernels, workspace: workspace, layer: layer, direction: direction,
-                    cell: cells[direction], output: layerOutput)
+            let projections = try directions.map { direction in
+                try kernels.inputProjection(
+                    input: layerInput, batch: batch, inputSize: configuration.layerInputSize(layer), reverse: direction == 1,
+                    cell: cells[direction], gates: workspace.gates[direction], lengths: workspace.lengths)
             }
-            return try chunkStarts.map { firstStep in
-                let steps = min(workspace.chunkSteps, workspace.steps - firstStep)
-                let projections = try directions.map { direction in
-                    try kernels.inputProjection(
-                        input: layerInput, firstStep: firstStep, steps: steps, batch: batch,
-                        inputSize: configuration.layerInputSize(layer), reverse: direction == 1, cell: cells[direction],
-                        gates: workspace.gates[direction], lengths: workspace.lengths)
+            guard kernels.recurrenceWorkers > 0 else {
+                let perStep = try directions.map { direction in
+                    try Self.stepLaunches(
+                        kernels: kernels, workspace: workspace, layer: layer, direction: direction,
+                        cell: cells[direction], output: layerOutput)
                 }
-                guard perStep.isEmpty else {
-                    return Chunk(firstStep: firstStep, steps: steps, inputProjections: projections, recurrence: .perStep(perStep))
-                }
-                let launch = try kernels.recurrence(
-                    firstStep: firstStep, steps: steps, batch: batch, cells: cells, gates: workspace.gates,
-                    hidden: workspace.hidden[layer], cellStates: workspace.cell[layer],
-                    projectionInputs: workspace.projectionInputs, output: layerOutput,
-                    lengths: workspace.lengths, sync: workspace.sync)
-                return Chunk(firstStep: firstStep, steps: steps, inputProjections: projections, recurrence: .persistent(launch))
+                return Layer(inputProjections: projections, recurrence: .perStep(perStep))
             }
+            let recurrence = try kernels.recurrence(
+                batch: batch, cells: cells, gates: workspace.gates, hidden: workspace.hidden[layer],
+                cellStates: workspace.cell[layer], projectionInputs: workspace.projectionInputs, output: layerOutput,
+                lengths: workspace.lengths, sync: workspace.sync)
+            return Layer(inputProjections: projections, recurrence: .persistent(recurrence))
         }
     }
 
@@ -101,13 +99,16 @@ final class ForwardPlan {
 
     /// Enqueues every launch of the pass in order; nothing waits.
     func enqueue(on queue: CommandQueue, recorder: ProfileRecorder?) throws {
-        for chunks in layers {
-            if persistent { try queue.fill(sync, with: 0) }
+        for layer in layers {
+            if case .persistent = layer.recurrence { try queue.fill(sync, with: 0) }
             for chunk in chunks {
-                for launch in chunk.inputProjections { try launch.enqueue(on: queue, recorder: recorder) }
-                switch chunk.recurrence {
-                case .persistent(let launch):
-                    try launch.enqueue(on: queue, recorder: recorder)
+                for kernel in layer.inputProjections {
+                    try kernels.enqueueInputProjection(
+                        kernel, firstStep: chunk.firstStep, steps: chunk.steps, batch: batch, on: queue, recorder: recorder)
+                }
+                switch layer.recurrence {
+                case .persistent(let kernel):
+                    try kernels.enqueueRecurrence(kernel, firstStep: chunk.firstStep, steps: chunk.steps, on: queue, recorder: recorder)
                 case .perStep(let directions):
                     for direction in directions { try enqueueSteps(direction, chunk, on: queue, recorder: recorder) }
                 }
@@ -115,7 +116,9 @@ final class ForwardPlan {
         }
     }
 
-    private func enqueueSteps(_ launches: StepLaunches, _ chunk: Chunk, on queue: CommandQueue, recorder: ProfileRecorder?) throws {
+    private func enqueueSteps(
+        _ launches: StepLaunches, _ chunk: (firstStep: Int, steps: Int), on queue: CommandQueue, recorder: ProfileRecorder?
+    ) throws {
         for launch in launches.steps {
             try launch.kernel.setArgument(LSTMKernelSet.chunkStartArgument, .int(Int32(chunk.firstStep)))
         }

@@ -1,5 +1,7 @@
 // The compiled program for one model variant, the launch geometry of its kernels, and
-// kernel objects with their arguments bound (see ForwardPlan.swift for their use).
+// kernel objects with their arguments bound (see ForwardPlan.swift for their use). Kernel
+// arguments are captured at enqueue, so the few that change per chunk or per step are set
+// right before each enqueue on one kernel object.
 import LSTMCore
 import OpenCLKit
 
@@ -63,22 +65,33 @@ final class LSTMKernelSet {
 
     private static func tiles(_ count: Int, _ size: Int) -> Int { (count + size - 1) / size }
 
-    /// The GEMM of one layer and direction for the `steps` steps from `firstStep` (rows
-    /// `steps`·B of G, in step order; see input_projection.cl).
-    // swiftlint:disable:next function_parameter_count
+    /// The GEMM of one layer and direction; the chunk (rows and first step) is set by
+    /// ``enqueueInputProjection(_:firstStep:steps:batch:on:recorder:)``. G rows are in step
+    /// order (see input_projection.cl).
     func inputProjection(
-        input: Buffer, firstStep: Int, steps: Int, batch: Int, inputSize: Int, reverse: Bool, cell: DeviceCell,
-        gates: Buffer, lengths: Buffer
-    ) throws -> Launch {
+        input: Buffer, batch: Int, inputSize: Int, reverse: Bool, cell: DeviceCell, gates: Buffer, lengths: Buffer
+    ) throws -> Kernel {
         let kernel = try program.kernel(named: "input_projection")
-        let rows = steps * batch
         try kernel.setArguments([
-            .buffer(input), .int(Int32(rows)), .int(Int32(inputSize)), .int(Int32(inputSize)),
+            .buffer(input), .int(0), .int(Int32(inputSize)), .int(Int32(inputSize)),
             .buffer(cell.inputWeights), .buffer(cell.bias), .buffer(gates), .int(Int32(blocks)), .int(Int32(batch)),
-            .buffer(lengths), .int(Int32(firstStep)), .int(reverse ? 1 : 0),
+            .buffer(lengths), .int(0), .int(reverse ? 1 : 0),
         ])
+        return kernel
+    }
+
+    /// Enqueues an ``inputProjection(input:batch:inputSize:reverse:cell:gates:lengths:)``
+    /// kernel over the `steps` steps from `firstStep`. Arguments are captured at enqueue, so
+    /// one kernel object serves every chunk.
+    func enqueueInputProjection(
+        _ kernel: Kernel, firstStep: Int, steps: Int, batch: Int, on queue: CommandQueue, recorder: ProfileRecorder?
+    ) throws {
+        let rows = steps * batch
+        try kernel.setArgument(1, .int(Int32(rows)))
+        try kernel.setArgument(10, .int(Int32(firstStep)))
         let local = tuning.gemmLocal
-        return Launch(kernel: kernel, global: [Self.roundUp(Self.tiles(rows, tuning.gemmRows), local), blocks], local: [local, 1])
+        try Launch(kernel: kernel, global: [Self.roundUp(Self.tiles(rows, tuning.gemmRows), local), blocks], local: [local, 1])
+            .enqueue(on: queue, recorder: recorder)
     }
 
     /// The fused step of one layer and direction reading `hiddenPrevious`; the caller sets
@@ -102,14 +115,14 @@ final class LSTMKernelSet {
         return Launch(kernel: kernel, global: [Self.tiles(batch, tuning.stepRows), Self.roundUp(blocks, local)], local: [1, local])
     }
 
-    /// The `steps` steps from `firstStep` of one layer, every direction, in one persistent
-    /// launch; `cells`, `gates`, `hidden` (ping-pong pairs), `cellStates` and
-    /// `projectionInputs` are per direction.
+    /// The persistent recurrence of one layer, every direction in one launch; `cells`,
+    /// `gates`, `hidden` (ping-pong pairs), `cellStates` and `projectionInputs` are per
+    /// direction. The chunk is set by ``enqueueRecurrence(_:firstStep:steps:on:recorder:)``.
     // swiftlint:disable:next function_parameter_count
     func recurrence(
-        firstStep: Int, steps: Int, batch: Int, cells: [DeviceCell], gates: [Buffer], hidden: [[Buffer]],
-        cellStates: [Buffer], projectionInputs: [Buffer], output: Buffer, lengths: Buffer, sync: Buffer
-    ) throws -> Launch {
+        batch: Int, cells: [DeviceCell], gates: [Buffer], hidden: [[Buffer]], cellStates: [Buffer],
+        projectionInputs: [Buffer], output: Buffer, lengths: Buffer, sync: Buffer
+    ) throws -> Kernel {
         let kernel = try program.kernel(named: "lstm_recurrence")
         let last = cells.count - 1
         func pair(_ pick: (Int) -> Buffer) -> [KernelArgument] { [.buffer(pick(0)), .buffer(pick(last))] }
@@ -122,10 +135,21 @@ final class LSTMKernelSet {
             + [.buffer(hidden[0][0]), .buffer(hidden[0][1]), .buffer(hidden[last][0]), .buffer(hidden[last][1])]
             + pair { cellStates[$0] } + pair { projectionInputs[$0] } + pair { cells[$0].projection }
             + [.buffer(output), .buffer(lengths), .buffer(sync)]
-            + [batch, outputSize, configuration.hiddenSize, blocks, firstStep, steps, cells.count,
+            + [batch, outputSize, configuration.hiddenSize, blocks, 0, 0, cells.count,
                configuration.directionCount * outputSize, chunk].map { .int(Int32($0)) }
         try kernel.setArguments(arguments)
-        return Launch(kernel: kernel, global: [recurrenceWorkers], local: [1])
+        return kernel
+    }
+
+    /// Index of the `firstStep` argument of `lstm_recurrence` (`stepCount` follows).
+    static let recurrenceFirstStepArgument = 23
+
+    /// Enqueues a ``recurrence(batch:cells:gates:hidden:cellStates:projectionInputs:output:lengths:sync:)``
+    /// kernel over the `steps` steps from `firstStep`.
+    func enqueueRecurrence(_ kernel: Kernel, firstStep: Int, steps: Int, on queue: CommandQueue, recorder: ProfileRecorder?) throws {
+        try kernel.setArgument(Self.recurrenceFirstStepArgument, .int(Int32(firstStep)))
+        try kernel.setArgument(Self.recurrenceFirstStepArgument + 1, .int(Int32(steps)))
+        try Launch(kernel: kernel, global: [recurrenceWorkers], local: [1]).enqueue(on: queue, recorder: recorder)
     }
 
     /// The projection finishing a step (models with `proj_size`); step index as for ``step``.

@@ -13,20 +13,32 @@ public struct OpenCLBackendOptions: Sendable {
     /// Time every launch with OpenCL profiling events (see ``OpenCLBackend/lastProfile``).
     /// Costs a little per launch; off for normal use.
     public var profiling: Bool
+    /// Steps per chunk (input projection of the chunk, then its recurrence); `nil` sizes
+    /// chunks so their input projections stay in cache. For tests and experiments.
+    public var chunkSteps: Int?
 
-    public init(weightPrecision: WeightPrecision = .float32, tuning: KernelTuning? = nil, profiling: Bool = false) {
+    /// Options with fp32 weights, the device kind's default tuning and no profiling unless given.
+    public init(
+        weightPrecision: WeightPrecision = .float32, tuning: KernelTuning? = nil, profiling: Bool = false, chunkSteps: Int? = nil
+    ) {
         self.weightPrecision = weightPrecision
         self.tuning = tuning
         self.profiling = profiling
+        self.chunkSteps = chunkSteps
     }
 }
 
 /// Runs an LSTM on one OpenCL device. Not thread-safe: callers serialise ``run(_:)``.
 public final class OpenCLBackend: LSTMBackend {
+    /// The device the kernels run on.
     public let device: Device
+    /// The model whose packed weights live on the device.
     public let model: LSTMModel
+    /// The options the backend was built with.
     public let options: OpenCLBackendOptions
+    /// The tuning in use: the options' tuning, else ``KernelTuning/defaults(for:)``.
     public let tuning: KernelTuning
+    /// e.g. `opencl:0 (pthread-haswell)`.
     public let name: String
     let context: Context
     let queue: CommandQueue
@@ -70,7 +82,9 @@ public final class OpenCLBackend: LSTMBackend {
 
     /// Device bytes the activations of a problem of this shape need (total, largest buffer).
     public func workspaceFootprint(steps: Int, batch: Int) -> (total: Int, largest: Int) {
-        Workspace.footprint(steps: steps, batch: batch, configuration: model.configuration, workers: kernels.recurrenceWorkers)
+        Workspace.footprint(
+            steps: steps, batch: batch, configuration: model.configuration, workers: kernels.recurrenceWorkers,
+            chunkSteps: options.chunkSteps)
     }
 
     public func run(_ problem: ForwardProblem) throws -> ForwardResult {
@@ -94,7 +108,8 @@ public final class OpenCLBackend: LSTMBackend {
         plan = nil  // release the old kernels and buffers before allocating new ones
         workspace = nil
         let fresh = try Workspace(
-            steps: steps, batch: batch, configuration: model.configuration, workers: kernels.recurrenceWorkers, context: context)
+            steps: steps, batch: batch, configuration: model.configuration, workers: kernels.recurrenceWorkers,
+            chunkSteps: options.chunkSteps, context: context)
         let freshPlan = try ForwardPlan(kernels: kernels, deviceCells: cells, workspace: fresh)
         workspace = fresh
         plan = freshPlan

@@ -35,12 +35,16 @@ final class Workspace {
     /// H = 1024), which needs enough rows to amortise.
     static let minimumChunkRows = 256
 
-    /// - Parameter workers: work-groups of the persistent recurrence (0: per-step launches).
-    init(steps: Int, batch: Int, configuration: LSTMConfiguration, workers: Int, context: Context) throws {
+    /// - Parameters:
+    ///   - workers: work-groups of the persistent recurrence (0: per-step launches).
+    ///   - chunkSteps: steps per chunk, or `nil` for ``chunkSteps(steps:batch:configuration:)``.
+    init(
+        steps: Int, batch: Int, configuration: LSTMConfiguration, workers: Int, chunkSteps: Int?, context: Context
+    ) throws {
         self.steps = steps
         self.batch = batch
-        chunkSteps = Self.chunkSteps(steps: steps, batch: batch, configuration: configuration)
-        let sizes = Self.floatCounts(steps: steps, batch: batch, configuration: configuration)
+        self.chunkSteps = Self.resolvedChunkSteps(chunkSteps, steps: steps, batch: batch, configuration: configuration)
+        let sizes = Self.floatCounts(steps: steps, batch: batch, configuration: configuration, chunkSteps: self.chunkSteps)
         func floats(_ count: Int) throws -> Buffer { try Buffer(context: context, byteCount: count * 4) }
         input = try floats(sizes.input)
         layerOutputs = try (0..<min(2, configuration.layerCount)).map { _ in try floats(sizes.layerOutput) }
@@ -65,30 +69,36 @@ final class Workspace {
         return max(1, min(steps, max(byCache, byRows)))
     }
 
+    static func resolvedChunkSteps(_ requested: Int?, steps: Int, batch: Int, configuration: LSTMConfiguration) -> Int {
+        requested.map { max(1, min(steps, $0)) } ?? chunkSteps(steps: steps, batch: batch, configuration: configuration)
+    }
+
     /// Ints of the barrier counters: [steps][2 phases][workers + 1][16] (lstm_recurrence.cl).
     static func syncCount(steps: Int, workers: Int) -> Int {
         workers > 0 ? steps * 2 * (workers + 1) * 16 : 1
     }
 
     /// Float counts of each buffer kind.
-    static func floatCounts(steps: Int, batch: Int, configuration: LSTMConfiguration)
+    static func floatCounts(steps: Int, batch: Int, configuration: LSTMConfiguration, chunkSteps: Int)
         -> (input: Int, layerOutput: Int, gates: Int, hidden: Int, cell: Int)
     {
         let paddedHidden = WeightPacking.paddedUnits(configuration.hiddenSize)
-        let rows = steps * batch
         let staging = Staging(steps: steps, batch: batch, configuration: configuration)
         return (
             staging.inputEnd,
             staging.outputEnd,
-            chunkSteps(steps: steps, batch: batch, configuration: configuration) * batch * 4 * paddedHidden,
+            chunkSteps * batch * 4 * paddedHidden,
             batch * configuration.outputSize,
             batch * paddedHidden
         )
     }
 
     /// Total bytes and the largest single buffer, for chunking decisions.
-    static func footprint(steps: Int, batch: Int, configuration: LSTMConfiguration, workers: Int) -> (total: Int, largest: Int) {
-        let sizes = floatCounts(steps: steps, batch: batch, configuration: configuration)
+    static func footprint(
+        steps: Int, batch: Int, configuration: LSTMConfiguration, workers: Int, chunkSteps: Int?
+    ) -> (total: Int, largest: Int) {
+        let chunk = resolvedChunkSteps(chunkSteps, steps: steps, batch: batch, configuration: configuration)
+        let sizes = floatCounts(steps: steps, batch: batch, configuration: configuration, chunkSteps: chunk)
         let states = configuration.layerCount * configuration.directionCount
         let total = sizes.input + min(2, configuration.layerCount) * sizes.layerOutput
             + configuration.directionCount * (sizes.gates + sizes.cell) + states * (2 * sizes.hidden + sizes.cell) + batch

@@ -45,8 +45,8 @@ enum LSTMBinary {
         let scratch = try TemporaryFolder()
         let outputFile = scratch.url.appendingPathComponent("stdout")
         let errorFile = scratch.url.appendingPathComponent("stderr")
-        FileManager.default.createFile(atPath: outputFile.path, contents: nil)
-        FileManager.default.createFile(atPath: errorFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outputFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
         let output = try FileHandle(forWritingTo: outputFile)
         let error = try FileHandle(forWritingTo: errorFile)
         process.standardOutput = output

@@ -27,6 +27,20 @@ struct KernelAgainstReferenceTests {
         #expect(comparison.passed, "\(testCase): \(comparison)")
     }
 
+    @Test("chunks of 2 steps match the reference, persistent and per step", arguments: ReferenceCase.all.indices)
+    func chunked(caseIndex: Int) throws {
+        let testCase = ReferenceCase.all[caseIndex]
+        let (model, problem) = try testCase.make(seed: 300 + UInt64(caseIndex))
+        let expected = try CPUReference(model: model).run(problem)
+        for persistent in [true, false] {
+            var tuning = KernelTuning.cpuDefault
+            tuning.persistentRecurrence = persistent
+            let comparison = try ReferenceCase.run(
+                model, problem, precision: .float32, tuning: tuning, chunkSteps: 2, against: expected, tolerance: .float32)
+            #expect(comparison.passed, "\(testCase) persistent=\(persistent): \(comparison)")
+        }
+    }
+
     @Test("every register-tile height matches the reference", arguments: [1, 3, 4, 5, 6])
     func tileHeights(stepRows: Int) throws {
         // Batch 11 leaves a partial last tile for every height, so the pair and single-row
@@ -103,10 +117,10 @@ struct ReferenceCase: CustomStringConvertible {
     /// h_n and c_n with `expected`.
     static func run(
         _ model: LSTMModel, _ problem: ForwardProblem, precision: WeightPrecision, tuning: KernelTuning? = nil,
-        against expected: ForwardResult, tolerance: Tolerance
+        chunkSteps: Int? = nil, against expected: ForwardResult, tolerance: Tolerance
     ) throws -> TensorComparison {
-        let backend = try OpenCLBackend(
-            model: model, device: try requireOpenCLDevice(), options: OpenCLBackendOptions(weightPrecision: precision, tuning: tuning))
+        let options = OpenCLBackendOptions(weightPrecision: precision, tuning: tuning, chunkSteps: chunkSteps)
+        let backend = try OpenCLBackend(model: model, device: try requireOpenCLDevice(), options: options)
         backend.poisonsWorkspace = true
         let got = try backend.run(problem)
         let parts = try [(got.output, expected.output), (got.finalHidden, expected.finalHidden), (got.finalCell, expected.finalCell)]
