@@ -157,7 +157,7 @@ def main():
                          f"- Protocol: {args.rounds} interleaved rounds, {args.repeat} timed passes per round "
                          f"({args.warmup} untimed before ours, 1 before each peer); medians of per-round medians; "
                          "ratios of medians. Ours run with POCL_AFFINITY="
-                         f"{ours.ENVIRONMENT['POCL_AFFINITY']} (see Benchmarks/peers/ours.py).\n\n")
+                         f"{ours.ENVIRONMENT.get('POCL_AFFINITY', '1 (set by lstm itself)')}.\n\n")
             handle.write(markdown + "\n")
             if plot_path:
                 handle.write(f"\n![GFLOP/s against batch size]({os.path.basename(plot_path)})\n")
