@@ -17,11 +17,8 @@ public final class CPUReference: LSTMBackend, @unchecked Sendable {
 
     public func run(_ problem: ForwardProblem) throws -> ForwardResult {
         let configuration = model.configuration
-        guard problem.configuration == configuration else {
-            throw ShapeError("problem was prepared for \(problem.configuration), model is \(configuration)")
-        }
         // The memberwise ForwardProblem initialiser trusts its caller; refuse rather than trap.
-        try problem.checkConsistency()
+        try problem.validate(for: configuration)
         let (steps, batch) = (problem.steps, problem.batch)
         let hiddenSize = configuration.hiddenSize
         let outputSize = configuration.outputSize

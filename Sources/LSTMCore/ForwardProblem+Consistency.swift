@@ -30,3 +30,19 @@ extension ForwardProblem {
         }
     }
 }
+
+extension ForwardProblem {
+    /// What every backend checks before running: the problem was prepared for `configuration`,
+    /// has at least one step and one sequence, and its arrays match its sizes.
+    ///
+    /// - Throws: ``ShapeError`` describing the first mismatch.
+    public func validate(for configuration: LSTMConfiguration) throws {
+        guard self.configuration == configuration else {
+            throw ShapeError("problem was prepared for \(self.configuration), model is \(configuration)")
+        }
+        guard steps >= 1, batch >= 1 else {
+            throw ShapeError("problem needs at least one step and one sequence, got \(steps) steps and \(batch) sequences")
+        }
+        try checkConsistency()
+    }
+}

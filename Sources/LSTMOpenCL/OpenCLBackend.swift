@@ -88,10 +88,8 @@ public final class OpenCLBackend: LSTMBackend {
     }
 
     public func run(_ problem: ForwardProblem) throws -> ForwardResult {
-        let configuration = model.configuration
-        guard problem.configuration == configuration else {
-            throw ShapeError("problem was prepared for \(problem.configuration), model is \(configuration)")
-        }
+        // Arrays shorter than the sizes claim would make the kernels read past what was written.
+        try problem.validate(for: model.configuration)
         let (workspace, plan) = try prepared(steps: problem.steps, batch: problem.batch)
         if poisonsWorkspace { try poison(workspace) }
         try upload(problem, to: workspace)

@@ -139,3 +139,20 @@ func requireOpenCLDevice() throws -> Device {
     }
     return device
 }
+
+@Suite("OpenCL backend input checks")
+struct OpenCLBackendInputTests {
+    @Test("a hand-built problem whose arrays do not match its sizes is refused, not run")
+    func inconsistentProblemIsRefused() throws {
+        let configuration = LSTMConfiguration(inputSize: 3, hiddenSize: 5)
+        let backend = try OpenCLBackend(model: try LSTMModel.random(configuration, seed: 3), device: try requireOpenCLDevice())
+        let shortSequence = ForwardProblem(
+            configuration: configuration, steps: 4, batch: 2, sequence: [Float](repeating: 0.5, count: 4 * 2 * 3 - 1),
+            initialHidden: [Float](repeating: 0, count: 2 * 5), initialCell: [Float](repeating: 0, count: 2 * 5), lengths: [4, 4])
+        #expect(throws: ShapeError.self) { try backend.run(shortSequence) }
+        let noSteps = ForwardProblem(
+            configuration: configuration, steps: 0, batch: 2, sequence: [],
+            initialHidden: [Float](repeating: 0, count: 2 * 5), initialCell: [Float](repeating: 0, count: 2 * 5), lengths: [])
+        #expect(throws: ShapeError.self) { try backend.run(noSteps) }
+    }
+}
