@@ -63,6 +63,22 @@ public struct Device: Sendable, CustomStringConvertible {
         try discoveredDevices.get()
     }
 
+    /// The first device of ``all()``.
+    ///
+    /// - Throws: ``OpenCLError`` (`CL_PLATFORM_NOT_FOUND_KHR`) saying how to install a driver
+    ///   when there is none, so a caller that needs a device fails instead of skipping.
+    public static func first() throws -> Device {
+        guard let device = try all().first else {
+            throw OpenCLError(
+                call: "clGetPlatformIDs", code: platformNotFound,
+                detail: "no OpenCL device found: install an OpenCL driver, e.g. apt-get install pocl-opencl-icd")
+        }
+        return device
+    }
+
+    /// `CL_PLATFORM_NOT_FOUND_KHR`: the ICD loader's status when no driver is installed.
+    static let platformNotFound: Int32 = -1001
+
     public var description: String { "\(name) (\(platform.name), \(kind.rawValue))" }
 }
 

@@ -26,8 +26,8 @@ public struct Platform: Sendable {
     fileprivate static func discover() throws -> [Platform] {
         var count: cl_uint = 0
         let status = clGetPlatformIDs(0, nil, &count)
-        // The ICD loader reports "no platform" as CL_PLATFORM_NOT_FOUND_KHR (-1001).
-        if status == -1001 || count == 0 { return [] }
+        // The ICD loader reports "no platform" as CL_PLATFORM_NOT_FOUND_KHR.
+        if status == Device.platformNotFound || count == 0 { return [] }
         try check(status, "clGetPlatformIDs")
         var ids = [cl_platform_id?](repeating: nil, count: Int(count))
         try check(clGetPlatformIDs(count, &ids, nil), "clGetPlatformIDs")

@@ -1,6 +1,7 @@
 // Results must not depend on how sequences and blocks are grouped into tiles (every
 // accumulator is one sequential fma chain): a batch run at once and its sequences run one by
 // one agree bitwise. The engine relies on this when it splits a batch under a memory cap.
+import OpenCLKit
 import LSTMCore
 import LSTMOpenCL
 import Testing
@@ -18,7 +19,7 @@ struct TilingInvarianceTests {
         var tuning = KernelTuning.cpuDefault
         tuning.stepRows = 4
         tuning.persistentRecurrence = persistent
-        let backend = try OpenCLBackend(model: model, device: try requireOpenCLDevice(), options: OpenCLBackendOptions(tuning: tuning))
+        let backend = try OpenCLBackend(model: model, device: try Device.first(), options: OpenCLBackendOptions(tuning: tuning))
         let whole = try backend.run(problem)
         let width = 2 * 37
         for sequence in 0..<problem.batch {

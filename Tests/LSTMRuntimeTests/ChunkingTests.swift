@@ -10,7 +10,7 @@ struct ChunkingTests {
 
     @Test("chunks of 1, 2 and 3 sequences are bitwise identical to one launch", arguments: [1, 2, 3])
     func chunkedEqualsWhole(capInSequences: Int) throws {
-        _ = try requireOpenCLDevice()
+        _ = try Device.first()
         let model = try LSTMModel.random(Self.configuration, seed: 31)
         let input = randomInput(Self.configuration, steps: 6, batch: 7, seed: 32)
         let problem = try ForwardProblem(input, configuration: Self.configuration)
@@ -34,7 +34,7 @@ struct ChunkingTests {
 
     @Test("a cap below one sequence is an error that says what to do")
     func capTooSmall() throws {
-        _ = try requireOpenCLDevice()
+        _ = try Device.first()
         let model = try LSTMModel.random(Self.configuration, seed: 33)
         let engine = try LSTMEngine(
             model: model, device: .opencl(index: nil), options: EngineOptions(deviceMemoryLimit: 16, notice: { _ in }))

@@ -10,7 +10,7 @@ struct ConcurrencyTests {
     @Test("8 concurrent tasks match serial runs", arguments: ["cpu", "opencl"])
     func concurrentMatchesSerial(device: String) async throws {
         let selection = try DeviceSelection(parsing: device)
-        if selection != .cpu { _ = try requireOpenCLDevice() }
+        if selection != .cpu { _ = try Device.first() }
         let model = try LSTMModel.random(Self.configuration, seed: 51)
         let engine = try LSTMEngine(model: model, device: selection, options: quietOptions)
         // Different batch sizes and lengths make the OpenCL backend reallocate its workspace between calls.

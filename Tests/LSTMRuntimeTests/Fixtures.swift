@@ -44,21 +44,6 @@ struct Fixture: CustomStringConvertible {
     }
 }
 
-/// The first OpenCL device. A missing device is a test failure (in CI, where `CI` is set,
-/// and locally alike): the OpenCL tests must never pass by not running.
-func requireOpenCLDevice() throws -> Device {
-    guard let device = try Device.all().first else {
-        let context = ProcessInfo.processInfo.environment["CI"] != nil ? " (CI is set: OpenCL tests must run)" : ""
-        throw RuntimeError.noOpenCLDevice.withContext("OpenCL test needs a device\(context)")
-    }
-    return device
-}
-
-extension RuntimeError {
-    /// The same error with a prefix saying who needed the device.
-    func withContext(_ context: String) -> TestFailure { TestFailure("\(context): \(self)") }
-}
-
 /// A failure message thrown from test helpers.
 struct TestFailure: Error, CustomStringConvertible {
     let description: String

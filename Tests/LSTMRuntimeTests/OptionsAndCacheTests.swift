@@ -19,7 +19,7 @@ struct OptionsAndCacheTests {
 
     @Test("a stored tuning is found again by a fresh cache on the same file")
     func tuningRoundTrip() throws {
-        let device = try requireOpenCLDevice()
+        let device = try Device.first()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lstm-tuning-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let file = folder.appendingPathComponent("tuning.json")
@@ -37,7 +37,7 @@ struct OptionsAndCacheTests {
 
     @Test("an engine built with a tuning uses it and still matches the reference")
     func explicitTuning() throws {
-        _ = try requireOpenCLDevice()
+        _ = try Device.first()
         let configuration = LSTMConfiguration(inputSize: 9, hiddenSize: 29, bidirectional: true)
         let tuning = KernelTuning(gemmRows: 4, stepRows: 3, projectionRows: 2, gemmLocal: 1, stepLocal: 8)
         let model = try LSTMModel.random(configuration, seed: 81)

@@ -3,21 +3,11 @@ import Foundation
 import OpenCLKit
 import Testing
 
-/// The first OpenCL device. A missing device is a failure (thrown), never a skip: in CI a
-/// skipped kernel test would hide everything the project exists for.
-func firstDevice() throws -> Device {
-    guard let device = try Device.all().first else {
-        throw OpenCLError(call: "clGetPlatformIDs", code: -1001,
-                          detail: "no OpenCL device found: install pocl-opencl-icd (apt-get install pocl-opencl-icd)")
-    }
-    return device
-}
-
 @Suite("OpenCL wrapper")
 struct OpenCLWrapperTests {
     @Test("devices report sane properties")
     func deviceProperties() throws {
-        let device = try firstDevice()
+        let device = try Device.first()
         #expect(!device.name.isEmpty)
         #expect(!device.platform.name.isEmpty)
         #expect(device.computeUnits > 0)
@@ -27,7 +17,7 @@ struct OpenCLWrapperTests {
 
     @Test("a kernel runs and writes every element")
     func kernelRoundTrip() throws {
-        let context = try Context(device: try firstDevice())
+        let context = try Context(device: try Device.first())
         let queue = try CommandQueue(context: context, profiling: true)
         let source = """
             __kernel void axpy(__global const float *x, __global float *y, float a, int n) {
@@ -54,7 +44,7 @@ struct OpenCLWrapperTests {
 
     @Test("a bad kernel source fails with the build log")
     func buildFailureCarriesLog() throws {
-        let context = try Context(device: try firstDevice())
+        let context = try Context(device: try Device.first())
         let source = "__kernel void broken(__global float *x) { x[0] = undefined_name; }"
         do {
             _ = try Program(context: context, source: source)
@@ -69,7 +59,7 @@ struct OpenCLWrapperTests {
 
     @Test("an unknown kernel name is a typed error naming the kernel")
     func unknownKernelName() throws {
-        let context = try Context(device: try firstDevice())
+        let context = try Context(device: try Device.first())
         let program = try Program(context: context, source: "__kernel void present(__global float *x) { x[0] = 1.0f; }")
         do {
             _ = try program.kernel(named: "absent")
@@ -84,7 +74,7 @@ struct OpenCLWrapperTests {
 
     @Test("an invalid work-group size names the CL code")
     func invalidWorkGroupSize() throws {
-        let context = try Context(device: try firstDevice())
+        let context = try Context(device: try Device.first())
         let queue = try CommandQueue(context: context)
         let kernel = try Program(context: context, source: "__kernel void k(__global float *x) { x[get_global_id(0)] = 1.0f; }")
             .kernel(named: "k")
@@ -101,7 +91,7 @@ struct OpenCLWrapperTests {
 
     @Test("reads and writes past a buffer's end are rejected before reaching the driver")
     func outOfBoundsTransfers() throws {
-        let context = try Context(device: try firstDevice())
+        let context = try Context(device: try Device.first())
         let queue = try CommandQueue(context: context)
         let buffer = try Buffer(context: context, byteCount: 16)
         #expect(throws: OpenCLError.self) { try queue.write([Float](repeating: 1, count: 5), to: buffer) }
@@ -110,7 +100,7 @@ struct OpenCLWrapperTests {
 
     @Test("handles are released when their last owner goes, also after a failed build")
     func handlesAreReleased() throws {
-        let device = try firstDevice()
+        let device = try Device.first()
         weak var weakContext: Context?
         weak var weakQueue: CommandQueue?
         weak var weakProgram: Program?
