@@ -191,6 +191,7 @@ __attribute__((always_inline)) inline void gru_candidate_tile(
     const int u = get_global_id(1);                                                              \
     const int firstRow = get_global_id(0) * STEP_ROWS;                                           \
     if (u >= blocks || firstRow >= B) return;                                                    \
+    const int step = stepIndex;                                                                  \
     G += (size_t)(step - windowStart) * blocks * B * GRU_PANEL;                                  \
     if (firstRow + STEP_ROWS <= B) {                                                             \
         TILE(STEP_ROWS, firstRow, u, __VA_ARGS__);                                               \
@@ -201,7 +202,7 @@ __attribute__((always_inline)) inline void gru_candidate_tile(
 __kernel void gru_step(
     __global const float *G, __global const weight_t *whh, __global const float *recurrentBias,
     __global const float *hPrev, __global float *hNext, __global float *out, __global const int *lengths,
-    int B, int H, int blocks, int step, int reverse, int outStride, int outOffset, int windowStart)
+    int B, int H, int blocks, int stepIndex, int reverse, int outStride, int outOffset, int windowStart)
 {
     GRU_DISPATCH(gru_step_tile, G, whh, recurrentBias, hPrev, hNext, out, lengths,
                  B, H, blocks, step, reverse, outStride, outOffset)
@@ -211,7 +212,7 @@ __kernel void gru_step(
 // never reads an unwritten row; it then keeps an inactive sequence's h.
 __kernel void gru_reset_gate(
     __global const float *G, __global const weight_t *whh, __global const float *hPrev,
-    __global float *resetHidden, int B, int H, int blocks, int step, int windowStart)
+    __global float *resetHidden, int B, int H, int blocks, int stepIndex, int windowStart)
 {
     GRU_DISPATCH(gru_reset_tile, G, whh, hPrev, resetHidden, B, H)
 }
@@ -219,7 +220,7 @@ __kernel void gru_reset_gate(
 __kernel void gru_candidate(
     __global const float *G, __global const weight_t *whh, __global const float *hPrev,
     __global const float *resetHidden, __global float *hNext, __global float *out, __global const int *lengths,
-    int B, int H, int blocks, int step, int reverse, int outStride, int outOffset, int windowStart)
+    int B, int H, int blocks, int stepIndex, int reverse, int outStride, int outOffset, int windowStart)
 {
     GRU_DISPATCH(gru_candidate_tile, G, whh, hPrev, resetHidden, hNext, out, lengths,
                  B, H, blocks, step, reverse, outStride, outOffset)

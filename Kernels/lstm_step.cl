@@ -253,11 +253,11 @@ __kernel void lstm_step(
     __global const float *G, __global const weight_t *whh, __global const float *peephole,
     __global const float *hPrev, __global float *hNext, __global float *c,
     __global float *out, __global float *hRaw, __global const int *lengths,
-    int B, int K, int H, int blocks, int step, int reverse, int outStride, int outOffset, int windowStart)
+    int B, int K, int H, int blocks, int stepIndex, int reverse, int outStride, int outOffset, int windowStart)
 {
     const int u = get_global_id(1);
     const int firstRow = get_global_id(0) * STEP_ROWS;
     if (u >= blocks || firstRow >= B) return;
-    step_block(firstRow, u, G + (size_t)(step - windowStart) * blocks * B * 32, whh, peephole, hPrev, hNext, c, out, hRaw, lengths,
-               B, K, H, blocks, step, reverse, outStride, outOffset);
+    step_block(firstRow, u, G + (size_t)(stepIndex - windowStart) * blocks * B * 32, whh, peephole, hPrev, hNext, c, out, hRaw, lengths,
+               B, K, H, blocks, stepIndex, reverse, outStride, outOffset);
 }

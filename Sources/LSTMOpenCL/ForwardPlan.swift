@@ -67,7 +67,7 @@ final class ForwardPlan {
         }
         for step in window.firstStep..<(window.firstStep + window.steps) {
             for launch in launches.byParity[step % 2] {
-                try launch.kernel.set("step", step)
+                try launch.kernel.set("stepIndex", step)
                 try launch.enqueue(on: queue, recorder: recorder)
             }
         }

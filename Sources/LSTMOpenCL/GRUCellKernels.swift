@@ -88,7 +88,7 @@ final class GRUCellKernels: CellKernels {
             "G": .buffer(try workspace.buffer(.gates, direction)), "whh": .buffer(layerWeights.recurrentWeights),
             "out": .buffer(output), "lengths": .buffer(try workspace.buffer(.lengths)),
             "B": .int(Int32(batch)), "H": .int(Int32(hidden)), "blocks": .int(Int32(build.blocks)),
-            "step": .int(0), "reverse": .int(direction == 1 ? 1 : 0), "windowStart": .int(0),
+            "stepIndex": .int(0), "reverse": .int(direction == 1 ? 1 : 0), "windowStart": .int(0),
             "outStride": .int(Int32(directions * hidden)), "outOffset": .int(Int32(direction * hidden)),
         ]
         func bind(_ signature: KernelSignature, _ extra: [String: KernelArgument]) throws -> Launch {

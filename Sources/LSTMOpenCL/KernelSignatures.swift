@@ -10,13 +10,13 @@ extension KernelSignature {
     /// lstm_step.cl
     static let lstmStep = KernelSignature(name: "lstm_step", parameters: [
         "G", "whh", "peephole", "hPrev", "hNext", "c", "out", "hRaw", "lengths",
-        "B", "K", "H", "blocks", "step", "reverse", "outStride", "outOffset", "windowStart",
+        "B", "K", "H", "blocks", "stepIndex", "reverse", "outStride", "outOffset", "windowStart",
     ])
 
     /// lstm_projection.cl
     static let lstmProjection = KernelSignature(name: "lstm_projection", parameters: [
         "hRaw", "whr", "hPrev", "hNext", "out", "lengths",
-        "B", "H", "Hp", "P", "step", "reverse", "outStride", "outOffset",
+        "B", "H", "Hp", "P", "stepIndex", "reverse", "outStride", "outOffset",
     ])
 
     /// lstm_recurrence.cl
@@ -29,18 +29,18 @@ extension KernelSignature {
     /// gru_step.cl, linear before reset.
     static let gruStep = KernelSignature(name: "gru_step", parameters: [
         "G", "whh", "recurrentBias", "hPrev", "hNext", "out", "lengths",
-        "B", "H", "blocks", "step", "reverse", "outStride", "outOffset", "windowStart",
+        "B", "H", "blocks", "stepIndex", "reverse", "outStride", "outOffset", "windowStart",
     ])
 
     /// gru_step.cl, reset before W_hn: first launch of a step.
     static let gruResetGate = KernelSignature(name: "gru_reset_gate", parameters: [
-        "G", "whh", "hPrev", "resetHidden", "B", "H", "blocks", "step", "windowStart",
+        "G", "whh", "hPrev", "resetHidden", "B", "H", "blocks", "stepIndex", "windowStart",
     ])
 
     /// gru_step.cl, reset before W_hn: second launch of a step.
     static let gruCandidate = KernelSignature(name: "gru_candidate", parameters: [
         "G", "whh", "hPrev", "resetHidden", "hNext", "out", "lengths",
-        "B", "H", "blocks", "step", "reverse", "outStride", "outOffset", "windowStart",
+        "B", "H", "blocks", "stepIndex", "reverse", "outStride", "outOffset", "windowStart",
     ])
 
     /// Every signature, by the kernel file that defines it.

@@ -97,7 +97,7 @@ final class LSTMCellKernels: CellKernels {
         let outputSize = configuration.outputSize
         let shared: [String: KernelArgument] = [
             "out": .buffer(output), "lengths": .buffer(try workspace.buffer(.lengths)), "B": .int(Int32(batch)),
-            "step": .int(0), "reverse": .int(direction == 1 ? 1 : 0),
+            "stepIndex": .int(0), "reverse": .int(direction == 1 ? 1 : 0),
             "outStride": .int(Int32(directions * outputSize)), "outOffset": .int(Int32(direction * outputSize)),
         ]
         let byParity = try (0..<2).map { parity -> [Launch] in

@@ -16,7 +16,7 @@ struct Launch {
 
 /// One layer-direction's launches per step, shared by every step window: for each parity
 /// of the step index (which hidden buffer is read), the launches of one step in order. Each
-/// takes the step index as `step` and, when it reads G, the window's first step as
+/// takes the step index as `stepIndex` and, when it reads G, the window's first step as
 /// `windowStart`.
 struct StepLaunches {
     let byParity: [[Launch]]
