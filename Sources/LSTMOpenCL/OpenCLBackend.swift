@@ -79,6 +79,18 @@ public final class OpenCLBackend: LSTMBackend {
         layout(steps: steps, batch: batch).footprint
     }
 
+    public func deviceFootprint(steps: Int, batch: Int) -> (total: Int, largest: Int)? {
+        workspaceFootprint(steps: steps, batch: batch)
+    }
+
+    public var deviceMemory: DeviceMemory? {
+        DeviceMemory(total: device.globalMemory, largestAllocation: device.maxAllocation)
+    }
+
+    /// The step kernel's row tile: a batch slice starting on a multiple of it puts every
+    /// sequence in the same tile position as the whole run.
+    public var batchSliceAlignment: Int { max(1, tuning.stepRows) }
+
     private func layout(steps: Int, batch: Int) -> WorkspaceLayout {
         WorkspaceLayout(
             steps: steps, batch: batch, configuration: model.configuration, kernels: model.configuration.cell.kernels,
