@@ -9,10 +9,11 @@ struct DeviceCell {
     let bias: Buffer
     /// [3][Hp], or a 1-element placeholder without peepholes.
     let peepholes: Buffer
-    /// [Pp/8][H][8], or a 1-element placeholder without projection.
+    /// [Pp/VEC][H][VEC], or a placeholder without projection.
     let projection: Buffer
 
-    init(_ cell: LSTMCellWeights, layer: Int, configuration: LSTMConfiguration,
+    /// Packs for blocks of `blockWidth` units (the tuning's vector width) and uploads.
+    init(_ cell: LSTMCellWeights, layer: Int, configuration: LSTMConfiguration, blockWidth: Int,
          precision: WeightPrecision, context: Context, queue: CommandQueue) throws {
         let hidden = configuration.hiddenSize
         func upload(_ values: [Float], asWeights: Bool) throws -> Buffer {
@@ -26,21 +27,24 @@ struct DeviceCell {
             return buffer
         }
         inputWeights = try upload(
-            WeightPacking.packGateWeights(cell.inputWeights, hiddenSize: hidden, inputSize: configuration.layerInputSize(layer)),
+            WeightPacking.packGateWeights(
+                cell.inputWeights, hiddenSize: hidden, inputSize: configuration.layerInputSize(layer), blockWidth: blockWidth),
             asWeights: true)
         recurrentWeights = try upload(
-            WeightPacking.packGateWeights(cell.recurrentWeights, hiddenSize: hidden, inputSize: configuration.outputSize),
+            WeightPacking.packGateWeights(
+                cell.recurrentWeights, hiddenSize: hidden, inputSize: configuration.outputSize, blockWidth: blockWidth),
             asWeights: true)
         let bias = cell.combinedBias(hiddenSize: hidden).map(Float.init)
-        self.bias = try upload(WeightPacking.packGateVector(bias, hiddenSize: hidden), asWeights: false)
+        self.bias = try upload(WeightPacking.packGateVector(bias, hiddenSize: hidden, blockWidth: blockWidth), asWeights: false)
         if let peepholes = cell.peepholeWeights {
-            self.peepholes = try upload(WeightPacking.packPeepholes(peepholes, hiddenSize: hidden), asWeights: false)
+            self.peepholes = try upload(WeightPacking.packPeepholes(peepholes, hiddenSize: hidden, blockWidth: blockWidth), asWeights: false)
         } else {
             self.peepholes = try upload([0], asWeights: false)
         }
         if let projection = cell.projectionWeights {
             self.projection = try upload(
-                WeightPacking.packProjection(projection, projectionSize: configuration.projectionSize, hiddenSize: hidden),
+                WeightPacking.packProjection(
+                    projection, projectionSize: configuration.projectionSize, hiddenSize: hidden, blockWidth: blockWidth),
                 asWeights: true)
         } else {
             self.projection = try upload([0, 0, 0, 0], asWeights: false)

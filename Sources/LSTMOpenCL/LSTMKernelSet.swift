@@ -22,6 +22,8 @@ final class LSTMKernelSet {
     let program: Program
     let configuration: LSTMConfiguration
     let tuning: KernelTuning
+    /// Units per block (the tuning's vector width): the packing the kernels expect.
+    let blockWidth: Int
     let blocks: Int
     let paddedHidden: Int
     /// Work-groups of the persistent recurrence, or 0 when steps are launched one by one.
@@ -36,8 +38,11 @@ final class LSTMKernelSet {
 
     init(context: Context, configuration: LSTMConfiguration, precision: WeightPrecision, tuning: KernelTuning) throws {
         let sizes = [tuning.gemmRows, tuning.stepRows, tuning.projectionRows, tuning.gemmLocal, tuning.stepLocal]
-        guard sizes.allSatisfy({ (1...64).contains($0) }) else {
-            throw ShapeError("kernel tuning values must be in 1...64, got \(tuning)")
+        guard sizes.allSatisfy({ (1...64).contains($0) }), (0...16).contains(tuning.wideBlocks) else {
+            throw ShapeError("kernel tuning values must be in 1...64 (wideBlocks 0...16), got \(tuning)")
+        }
+        guard WeightPacking.supportedBlockWidths.contains(tuning.vectorWidth) else {
+            throw ShapeError("kernel vector width must be one of \(WeightPacking.supportedBlockWidths), got \(tuning.vectorWidth)")
         }
         let options = [
             tuning.compilerDefinitions,
@@ -48,8 +53,9 @@ final class LSTMKernelSet {
         program = try ProgramCache.program(context: context, source: ProgramCache.combinedSource(), options: options)
         self.configuration = configuration
         self.tuning = tuning
-        paddedHidden = WeightPacking.paddedUnits(configuration.hiddenSize)
-        blocks = paddedHidden / WeightPacking.blockWidth
+        blockWidth = tuning.vectorWidth
+        paddedHidden = WeightPacking.paddedUnits(configuration.hiddenSize, blockWidth: blockWidth)
+        blocks = paddedHidden / blockWidth
         recurrenceWorkers = Self.recurrenceWorkers(tuning: tuning, device: context.device)
     }
 
@@ -167,7 +173,7 @@ final class LSTMKernelSet {
             .int(Int32(outputSize)), .int(0), .int(reverse ? 1 : 0),
             .int(Int32(configuration.directionCount * outputSize)), .int(Int32(outputOffset)),
         ])
-        let projectionBlocks = WeightPacking.paddedUnits(outputSize) / WeightPacking.blockWidth
+        let projectionBlocks = WeightPacking.paddedUnits(outputSize, blockWidth: blockWidth) / blockWidth
         return Launch(kernel: kernel, global: [Self.tiles(batch, tuning.projectionRows), projectionBlocks], local: [1, 1])
     }
 }

@@ -8,8 +8,11 @@ import OpenCLKit
 public struct OpenCLBackendOptions: Sendable {
     /// How weights are stored on the device.
     public var weightPrecision: WeightPrecision
-    /// Tile and work-group sizes; `nil` uses the defaults for the device kind.
+    /// Tile and work-group sizes for every batch; `nil` uses ``tunings`` for the batch's
+    /// class, else the device's defaults.
     public var tuning: KernelTuning?
+    /// Tunings per batch class (as `lstm tune` stored them), used when ``tuning`` is `nil`.
+    public var tunings: [BatchClass: KernelTuning]
     /// Time every launch with OpenCL profiling events (see ``OpenCLBackend/lastProfile``).
     /// Costs a little per launch; off for normal use.
     public var profiling: Bool
@@ -19,10 +22,12 @@ public struct OpenCLBackendOptions: Sendable {
 
     /// Options with fp32 weights, the device kind's default tuning and no profiling unless given.
     public init(
-        weightPrecision: WeightPrecision = .float32, tuning: KernelTuning? = nil, profiling: Bool = false, chunkSteps: Int? = nil
+        weightPrecision: WeightPrecision = .float32, tuning: KernelTuning? = nil, tunings: [BatchClass: KernelTuning] = [:],
+        profiling: Bool = false, chunkSteps: Int? = nil
     ) {
         self.weightPrecision = weightPrecision
         self.tuning = tuning
+        self.tunings = tunings
         self.profiling = profiling
         self.chunkSteps = chunkSteps
     }
@@ -36,16 +41,23 @@ public final class OpenCLBackend: LSTMBackend {
     public let model: LSTMModel
     /// The options the backend was built with.
     public let options: OpenCLBackendOptions
-    /// The tuning in use: the options' tuning, else ``KernelTuning/defaults(for:)``.
+    /// The tuning for large batches: the options' tuning, else its stored tuning for
+    /// ``BatchClass/large``, else ``KernelTuning/defaults(for:batchClass:)``. Other batch
+    /// classes may run another (``tuning(forBatch:)``).
     public let tuning: KernelTuning
     /// e.g. `opencl:0 (pthread-haswell)`.
     public let name: String
     let context: Context
     let queue: CommandQueue
-    let kernels: LSTMKernelSet
-    private let cells: [[DeviceCell]]
+    /// Kernel sets built so far, one per tuning (batch classes may share one), built when a
+    /// batch of their class first runs.
+    private var kernelSets: [KernelTuning: LSTMKernelSet] = [:]
+    /// Packed weights per block width, [layer][direction]; packed when a tuning of that
+    /// width first runs.
+    private var packedCells: [Int: [[DeviceCell]]] = [:]
     private var workspace: Workspace?
     private var plan: ForwardPlan?
+    private var planTuning: KernelTuning?
 
     /// Device time per kernel of the last forward pass when ``OpenCLBackendOptions/profiling`` is on.
     public private(set) var lastProfile: KernelProfile?
@@ -61,30 +73,53 @@ public final class OpenCLBackend: LSTMBackend {
         self.device = device
         self.model = model
         self.options = options
-        let tuning = options.tuning ?? KernelTuning.defaults(for: device.kind)
+        let tuning = options.tuning ?? options.tunings[.large] ?? KernelTuning.defaults(for: device, batchClass: .large)
         self.tuning = tuning
         name = "opencl" + (deviceIndex.map { ":\($0)" } ?? "") + " (\(device.name))"
         let context = try Context(device: device)
         let queue = try CommandQueue(context: context, profiling: options.profiling)
         self.context = context
         self.queue = queue
-        kernels = try LSTMKernelSet(context: context, configuration: model.configuration,
-                                    precision: options.weightPrecision, tuning: tuning)
-        let configuration = model.configuration
-        cells = try model.cells.enumerated().map { layer, directions in
-            try directions.map { cell in
-                try DeviceCell(cell, layer: layer, configuration: configuration,
-                               precision: options.weightPrecision, context: context, queue: queue)
-            }
-        }
+        // The large-batch kernels and weights now, so that build errors surface here.
+        _ = try kernelSet(for: tuning)
+        _ = try cells(blockWidth: tuning.vectorWidth)
         try queue.finish()
+    }
+
+    /// The tuning a batch of `batch` sequences runs with: the options' tuning, else the
+    /// stored tuning of its ``BatchClass``, else the device's defaults for that class.
+    public func tuning(forBatch batch: Int) -> KernelTuning {
+        let batchClass = BatchClass(batch: batch)
+        return options.tuning ?? options.tunings[batchClass] ?? KernelTuning.defaults(for: device, batchClass: batchClass)
     }
 
     /// Device bytes the activations of a problem of this shape need (total, largest buffer).
     public func workspaceFootprint(steps: Int, batch: Int) -> (total: Int, largest: Int) {
-        Workspace.footprint(
-            steps: steps, batch: batch, configuration: model.configuration, workers: kernels.recurrenceWorkers,
-            chunkSteps: options.chunkSteps)
+        let tuning = tuning(forBatch: batch)
+        return Workspace.footprint(
+            steps: steps, batch: batch, configuration: model.configuration, blockWidth: tuning.vectorWidth,
+            workers: LSTMKernelSet.recurrenceWorkers(tuning: tuning, device: device), chunkSteps: options.chunkSteps)
+    }
+
+    private func kernelSet(for tuning: KernelTuning) throws -> LSTMKernelSet {
+        if let built = kernelSets[tuning] { return built }
+        let built = try LSTMKernelSet(
+            context: context, configuration: model.configuration, precision: options.weightPrecision, tuning: tuning)
+        kernelSets[tuning] = built
+        return built
+    }
+
+    private func cells(blockWidth: Int) throws -> [[DeviceCell]] {
+        if let packed = packedCells[blockWidth] { return packed }
+        let configuration = model.configuration
+        let packed = try model.cells.enumerated().map { layer, directions in
+            try directions.map { cell in
+                try DeviceCell(cell, layer: layer, configuration: configuration, blockWidth: blockWidth,
+                               precision: options.weightPrecision, context: context, queue: queue)
+            }
+        }
+        packedCells[blockWidth] = packed
+        return packed
     }
 
     public func run(_ problem: ForwardProblem) throws -> ForwardResult {
@@ -101,16 +136,25 @@ public final class OpenCLBackend: LSTMBackend {
     }
 
     /// The workspace and launch plan for this shape, reused while the shape stays the same.
+    /// The batch picks the tuning (its class's), whose kernels and packed weights are built
+    /// on first use.
     private func prepared(steps: Int, batch: Int) throws -> (Workspace, ForwardPlan) {
-        if let workspace, let plan, workspace.steps == steps, workspace.batch == batch { return (workspace, plan) }
+        let tuning = tuning(forBatch: batch)
+        if let workspace, let plan, workspace.steps == steps, workspace.batch == batch, planTuning == tuning {
+            return (workspace, plan)
+        }
         plan = nil  // release the old kernels and buffers before allocating new ones
         workspace = nil
+        planTuning = nil
+        let kernels = try kernelSet(for: tuning)
+        let cells = try cells(blockWidth: tuning.vectorWidth)
         let fresh = try Workspace(
-            steps: steps, batch: batch, configuration: model.configuration, workers: kernels.recurrenceWorkers,
-            chunkSteps: options.chunkSteps, context: context)
+            steps: steps, batch: batch, configuration: model.configuration, blockWidth: tuning.vectorWidth,
+            workers: kernels.recurrenceWorkers, chunkSteps: options.chunkSteps, context: context)
         let freshPlan = try ForwardPlan(kernels: kernels, deviceCells: cells, workspace: fresh)
         workspace = fresh
         plan = freshPlan
+        planTuning = tuning
         return (fresh, freshPlan)
     }
 

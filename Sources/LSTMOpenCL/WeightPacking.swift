@@ -1,31 +1,38 @@
 // Re-lays PyTorch's row-major weights into the panels the kernels stream (Kernels/common.cl):
-// gate columns interleaved per block of 8 units, [Hp/8][K][32].
+// gate columns interleaved per block of `blockWidth` units (the kernels' VEC),
+// [Hp/VEC][K][gates·VEC]. The layout depends on the block width, so weights are packed for
+// the vector width of the tuning that runs them.
 
-/// Packing of the constant weights into the kernels' layout. Done once per model load.
+/// Packing of the constant weights into the kernels' layout. Done once per model load and
+/// vector width.
 public enum WeightPacking {
-    /// Units per block: one float8 lane group.
-    public static let blockWidth = 8
+    /// Block widths (`VEC`) the kernels are written for.
+    public static let supportedBlockWidths = [4, 8, 16]
 
-    /// `size` rounded up to a whole number of blocks.
-    public static func paddedUnits(_ size: Int) -> Int {
+    /// `size` rounded up to a whole number of blocks of `blockWidth` units.
+    public static func paddedUnits(_ size: Int, blockWidth: Int) -> Int {
         (size + blockWidth - 1) / blockWidth * blockWidth
     }
 
-    /// Packs gate weights [4H, K] (gates i, f, g, o stacked by rows) into [Hp/8][K][32],
-    /// column 8g + j of block u holding gate g of unit 8u + j; padded units are zero.
-    public static func packGateWeights(_ weights: [Float], hiddenSize: Int, inputSize: Int) -> [Float] {
-        let blocks = paddedUnits(hiddenSize) / blockWidth
-        var packed = [Float](repeating: 0, count: blocks * inputSize * 32)
+    /// Packs gate weights [gates·H, K] (gates stacked by rows, e.g. i, f, g, o) into
+    /// [Hp/VEC][K][gates·VEC], column VEC·g + j of block u holding gate g of unit VEC·u + j;
+    /// padded units are zero.
+    public static func packGateWeights(
+        _ weights: [Float], hiddenSize: Int, inputSize: Int, blockWidth: Int, gates: Int = 4
+    ) -> [Float] {
+        let blocks = paddedUnits(hiddenSize, blockWidth: blockWidth) / blockWidth
+        let columns = gates * blockWidth
+        var packed = [Float](repeating: 0, count: blocks * inputSize * columns)
         for block in 0..<blocks {
-            for gate in 0..<4 {
+            for gate in 0..<gates {
                 for lane in 0..<blockWidth {
                     let unit = block * blockWidth + lane
                     guard unit < hiddenSize else { continue }
                     let sourceRow = (gate * hiddenSize + unit) * inputSize
-                    var target = block * inputSize * 32 + gate * blockWidth + lane
+                    var target = block * inputSize * columns + gate * blockWidth + lane
                     for k in 0..<inputSize {
                         packed[target] = weights[sourceRow + k]
-                        target += 32
+                        target += columns
                     }
                 }
             }
@@ -33,14 +40,15 @@ public enum WeightPacking {
         return packed
     }
 
-    /// Packs a per-gate vector [4H] (a bias) into the interleaved column order [4Hp].
-    public static func packGateVector(_ vector: [Float], hiddenSize: Int) -> [Float] {
-        let blocks = paddedUnits(hiddenSize) / blockWidth
-        var packed = [Float](repeating: 0, count: blocks * 32)
+    /// Packs a per-gate vector [gates·H] (a bias) into the interleaved column order [gates·Hp].
+    public static func packGateVector(_ vector: [Float], hiddenSize: Int, blockWidth: Int, gates: Int = 4) -> [Float] {
+        let blocks = paddedUnits(hiddenSize, blockWidth: blockWidth) / blockWidth
+        let columns = gates * blockWidth
+        var packed = [Float](repeating: 0, count: blocks * columns)
         for block in 0..<blocks {
-            for gate in 0..<4 {
+            for gate in 0..<gates {
                 for lane in 0..<blockWidth where block * blockWidth + lane < hiddenSize {
-                    packed[block * 32 + gate * blockWidth + lane] = vector[gate * hiddenSize + block * blockWidth + lane]
+                    packed[block * columns + gate * blockWidth + lane] = vector[gate * hiddenSize + block * blockWidth + lane]
                 }
             }
         }
@@ -48,13 +56,13 @@ public enum WeightPacking {
     }
 
     /// Pads each of the 3 peephole rows [3, H] to Hp: [3][Hp].
-    public static func packPeepholes(_ peepholes: [Float], hiddenSize: Int) -> [Float] {
-        padRows(peepholes, rows: 3, width: hiddenSize)
+    public static func packPeepholes(_ peepholes: [Float], hiddenSize: Int, blockWidth: Int) -> [Float] {
+        padRows(peepholes, rows: 3, width: hiddenSize, blockWidth: blockWidth)
     }
 
-    /// Packs the projection [P, H] into panels [Pp/8][H][8].
-    public static func packProjection(_ weights: [Float], projectionSize: Int, hiddenSize: Int) -> [Float] {
-        let blocks = paddedUnits(projectionSize) / blockWidth
+    /// Packs the projection [P, H] into panels [Pp/VEC][H][VEC].
+    public static func packProjection(_ weights: [Float], projectionSize: Int, hiddenSize: Int, blockWidth: Int) -> [Float] {
+        let blocks = paddedUnits(projectionSize, blockWidth: blockWidth) / blockWidth
         var packed = [Float](repeating: 0, count: blocks * hiddenSize * blockWidth)
         for row in 0..<projectionSize {
             let block = row / blockWidth
@@ -67,8 +75,8 @@ public enum WeightPacking {
     }
 
     /// Pads rows of `width` values to the padded width with zeros: [rows][paddedUnits(width)].
-    public static func padRows(_ values: [Float], rows: Int, width: Int) -> [Float] {
-        let padded = paddedUnits(width)
+    public static func padRows(_ values: [Float], rows: Int, width: Int, blockWidth: Int) -> [Float] {
+        let padded = paddedUnits(width, blockWidth: blockWidth)
         var result = [Float](repeating: 0, count: rows * padded)
         for row in 0..<rows {
             for column in 0..<width { result[row * padded + column] = values[row * width + column] }
@@ -76,9 +84,9 @@ public enum WeightPacking {
         return result
     }
 
-    /// Inverse of ``padRows(_:rows:width:)``.
-    public static func unpadRows(_ values: [Float], rows: Int, width: Int) -> [Float] {
-        let padded = paddedUnits(width)
+    /// Inverse of ``padRows(_:rows:width:blockWidth:)``.
+    public static func unpadRows(_ values: [Float], rows: Int, width: Int, blockWidth: Int) -> [Float] {
+        let padded = paddedUnits(width, blockWidth: blockWidth)
         var result = [Float](repeating: 0, count: rows * width)
         for row in 0..<rows {
             for column in 0..<width { result[row * width + column] = values[row * padded + column] }

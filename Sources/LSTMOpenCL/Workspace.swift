@@ -6,6 +6,8 @@ import OpenCLKit
 final class Workspace {
     let steps: Int
     let batch: Int
+    /// Units per block of the kernels using it: cell states and G are padded to it.
+    let blockWidth: Int
     /// Steps per chunk: each layer alternates an input projection over this many steps with
     /// the recurrence over them, so G stays in the last-level cache (``chunkSteps(steps:batch:configuration:)``).
     let chunkSteps: Int
@@ -14,7 +16,7 @@ final class Workspace {
     /// Two layer outputs [T·B][D·H_out], alternating between layers, each followed by room
     /// for the final states so one read returns everything (``Staging``).
     let layerOutputs: [Buffer]
-    /// Input projections of one chunk, [chunk steps][Hp/8][B][32], one per direction.
+    /// Input projections of one chunk, [chunk steps][Hp/VEC][B][4·VEC], one per direction.
     let gates: [Buffer]
     /// Hidden-state ping-pong pairs [B][H_out], per layer and direction.
     let hidden: [[[Buffer]]]
@@ -36,15 +38,20 @@ final class Workspace {
     static let minimumChunkRows = 256
 
     /// - Parameters:
+    ///   - blockWidth: units per block (the tuning's vector width).
     ///   - workers: work-groups of the persistent recurrence (0: per-step launches).
-    ///   - chunkSteps: steps per chunk, or `nil` for ``chunkSteps(steps:batch:configuration:)``.
+    ///   - chunkSteps: steps per chunk, or `nil` for ``chunkSteps(steps:batch:configuration:blockWidth:)``.
     init(
-        steps: Int, batch: Int, configuration: LSTMConfiguration, workers: Int, chunkSteps: Int?, context: Context
+        steps: Int, batch: Int, configuration: LSTMConfiguration, blockWidth: Int, workers: Int, chunkSteps: Int?,
+        context: Context
     ) throws {
         self.steps = steps
         self.batch = batch
-        self.chunkSteps = Self.resolvedChunkSteps(chunkSteps, steps: steps, batch: batch, configuration: configuration)
-        let sizes = Self.floatCounts(steps: steps, batch: batch, configuration: configuration, chunkSteps: self.chunkSteps)
+        self.blockWidth = blockWidth
+        self.chunkSteps = Self.resolvedChunkSteps(
+            chunkSteps, steps: steps, batch: batch, configuration: configuration, blockWidth: blockWidth)
+        let sizes = Self.floatCounts(
+            steps: steps, batch: batch, configuration: configuration, blockWidth: blockWidth, chunkSteps: self.chunkSteps)
         func floats(_ count: Int) throws -> Buffer { try Buffer(context: context, byteCount: count * 4) }
         input = try floats(sizes.input)
         layerOutputs = try (0..<min(2, configuration.layerCount)).map { _ in try floats(sizes.layerOutput) }
@@ -62,15 +69,19 @@ final class Workspace {
 
     /// Steps per chunk: as many as fit ``gateChunkBytes``, but enough for
     /// ``minimumChunkRows`` GEMM rows; at least one, at most all.
-    static func chunkSteps(steps: Int, batch: Int, configuration: LSTMConfiguration) -> Int {
-        let bytesPerStep = configuration.directionCount * batch * 4 * WeightPacking.paddedUnits(configuration.hiddenSize) * 4
+    static func chunkSteps(steps: Int, batch: Int, configuration: LSTMConfiguration, blockWidth: Int) -> Int {
+        let paddedHidden = WeightPacking.paddedUnits(configuration.hiddenSize, blockWidth: blockWidth)
+        let bytesPerStep = configuration.directionCount * batch * 4 * paddedHidden * 4
         let byCache = gateChunkBytes / bytesPerStep
         let byRows = (minimumChunkRows + batch - 1) / batch
         return max(1, min(steps, max(byCache, byRows)))
     }
 
-    static func resolvedChunkSteps(_ requested: Int?, steps: Int, batch: Int, configuration: LSTMConfiguration) -> Int {
-        requested.map { max(1, min(steps, $0)) } ?? chunkSteps(steps: steps, batch: batch, configuration: configuration)
+    static func resolvedChunkSteps(
+        _ requested: Int?, steps: Int, batch: Int, configuration: LSTMConfiguration, blockWidth: Int
+    ) -> Int {
+        requested.map { max(1, min(steps, $0)) }
+            ?? chunkSteps(steps: steps, batch: batch, configuration: configuration, blockWidth: blockWidth)
     }
 
     /// Ints of the barrier counters: [steps][2 phases][workers + 1][16] (lstm_recurrence.cl).
@@ -79,11 +90,11 @@ final class Workspace {
     }
 
     /// Float counts of each buffer kind.
-    static func floatCounts(steps: Int, batch: Int, configuration: LSTMConfiguration, chunkSteps: Int)
+    static func floatCounts(steps: Int, batch: Int, configuration: LSTMConfiguration, blockWidth: Int, chunkSteps: Int)
         -> (input: Int, layerOutput: Int, gates: Int, hidden: Int, cell: Int)
     {
-        let paddedHidden = WeightPacking.paddedUnits(configuration.hiddenSize)
-        let staging = Staging(steps: steps, batch: batch, configuration: configuration)
+        let paddedHidden = WeightPacking.paddedUnits(configuration.hiddenSize, blockWidth: blockWidth)
+        let staging = Staging(steps: steps, batch: batch, configuration: configuration, blockWidth: blockWidth)
         return (
             staging.inputEnd,
             staging.outputEnd,
@@ -95,10 +106,11 @@ final class Workspace {
 
     /// Total bytes and the largest single buffer, for chunking decisions.
     static func footprint(
-        steps: Int, batch: Int, configuration: LSTMConfiguration, workers: Int, chunkSteps: Int?
+        steps: Int, batch: Int, configuration: LSTMConfiguration, blockWidth: Int, workers: Int, chunkSteps: Int?
     ) -> (total: Int, largest: Int) {
-        let chunk = resolvedChunkSteps(chunkSteps, steps: steps, batch: batch, configuration: configuration)
-        let sizes = floatCounts(steps: steps, batch: batch, configuration: configuration, chunkSteps: chunk)
+        let chunk = resolvedChunkSteps(chunkSteps, steps: steps, batch: batch, configuration: configuration, blockWidth: blockWidth)
+        let sizes = floatCounts(
+            steps: steps, batch: batch, configuration: configuration, blockWidth: blockWidth, chunkSteps: chunk)
         let states = configuration.layerCount * configuration.directionCount
         let total = sizes.input + min(2, configuration.layerCount) * sizes.layerOutput
             + configuration.directionCount * (sizes.gates + sizes.cell) + states * (2 * sizes.hidden + sizes.cell) + batch
@@ -112,7 +124,7 @@ final class Workspace {
 /// blocking write and one blocking read: on PoCL every blocking transfer is a wake-up of a
 /// worker thread and back (about 25 us each; a 1-layer pass made 7 of them, 0.2 ms).
 /// Input buffer: [sequence T·B·I][lengths B, as Int32 bits][h0 S·B·H_out][c0 S·B·Hp], S =
-/// layers x directions, c0 padded to the block width. Output buffer: [output T·B·D·H_out]
+/// layers x directions, c0 padded to the block width (the kernels' VEC). Output buffer: [output T·B·D·H_out]
 /// [h_n S·B·H_out][c_n S·B·Hp].
 struct Staging {
     let lengths: Int
@@ -125,10 +137,10 @@ struct Staging {
     let hiddenPerState: Int
     let cellPerState: Int
 
-    init(steps: Int, batch: Int, configuration: LSTMConfiguration) {
+    init(steps: Int, batch: Int, configuration: LSTMConfiguration, blockWidth: Int) {
         let states = configuration.layerCount * configuration.directionCount
         hiddenPerState = batch * configuration.outputSize
-        cellPerState = batch * WeightPacking.paddedUnits(configuration.hiddenSize)
+        cellPerState = batch * WeightPacking.paddedUnits(configuration.hiddenSize, blockWidth: blockWidth)
         lengths = steps * batch * configuration.inputSize
         initialHidden = lengths + batch
         initialCell = initialHidden + states * hiddenPerState

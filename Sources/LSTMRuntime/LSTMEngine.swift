@@ -37,10 +37,12 @@ public final class LSTMEngine: @unchecked Sendable {
             return
         }
         self.device = device.device
-        let tuning = options.tuning ?? TuningCache.shared.lookup(device: device.device, configuration: model.configuration, precision: options.weightPrecision)
+        let stored = options.tuning == nil
+            ? TuningCache.shared.tunings(device: device.device, configuration: model.configuration, precision: options.weightPrecision)
+            : [:]
         let openCL = try OpenCLBackend(
             model: model, device: device.device, deviceIndex: device.index,
-            options: OpenCLBackendOptions(weightPrecision: options.weightPrecision, tuning: tuning))
+            options: OpenCLBackendOptions(weightPrecision: options.weightPrecision, tuning: options.tuning, tunings: stored))
         openCL.poisonsWorkspace = options.poisonsWorkspace
         backend = openCL
     }
@@ -74,8 +76,13 @@ public final class LSTMEngine: @unchecked Sendable {
         return ForwardProblem.merging(parts, for: problem)
     }
 
-    /// The kernel tuning the OpenCL backend was built with, or `nil` on the CPU reference.
+    /// The kernel tuning the OpenCL backend runs large batches with, or `nil` on the CPU
+    /// reference (``kernelTuning(forBatch:)`` for another batch size).
     public var kernelTuning: KernelTuning? { (backend as? OpenCLBackend)?.tuning }
+
+    /// The kernel tuning a batch of `batch` sequences runs with (its batch class's), or
+    /// `nil` on the CPU reference.
+    public func kernelTuning(forBatch batch: Int) -> KernelTuning? { (backend as? OpenCLBackend)?.tuning(forBatch: batch) }
 
     /// Device bytes the activations of `steps` × `batch` need in one launch sequence, or
     /// `nil` on the CPU reference. Compare with ``EngineOptions/deviceMemoryLimit``.
@@ -114,7 +121,7 @@ public final class LSTMEngine: @unchecked Sendable {
         }
         // Chunks that start on a multiple of the step kernel's row tile put every sequence in
         // the same tile position as the whole run, so chunked results stay bitwise the same.
-        let tile = max(1, backend.tuning.stepRows)
+        let tile = max(1, backend.tuning(forBatch: low).stepRows)
         return low >= tile ? low - low % tile : low
     }
 
