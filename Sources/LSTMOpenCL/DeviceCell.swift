@@ -13,7 +13,7 @@ struct DeviceCell {
     let projection: Buffer
 
     /// Packs for blocks of `blockWidth` units (the tuning's vector width) and uploads.
-    init(_ cell: LSTMCellWeights, layer: Int, configuration: LSTMConfiguration, blockWidth: Int,
+    init(_ cell: LayerWeights, layer: Int, configuration: LSTMConfiguration, blockWidth: Int,
          precision: WeightPrecision, context: Context, queue: CommandQueue) throws {
         let hidden = configuration.hiddenSize
         func upload(_ values: [Float], asWeights: Bool) throws -> Buffer {
@@ -34,7 +34,7 @@ struct DeviceCell {
             WeightPacking.packGateWeights(
                 cell.recurrentWeights, hiddenSize: hidden, inputSize: configuration.outputSize, blockWidth: blockWidth),
             asWeights: true)
-        let bias = cell.combinedBias(hiddenSize: hidden).map(Float.init)
+        let bias = cell.combinedBias(rows: 4 * hidden).map(Float.init)
         self.bias = try upload(WeightPacking.packGateVector(bias, hiddenSize: hidden, blockWidth: blockWidth), asWeights: false)
         if let peepholes = cell.peepholeWeights {
             self.peepholes = try upload(WeightPacking.packPeepholes(peepholes, hiddenSize: hidden, blockWidth: blockWidth), asWeights: false)

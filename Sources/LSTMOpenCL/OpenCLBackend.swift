@@ -70,6 +70,9 @@ public final class OpenCLBackend: LSTMBackend {
     ///
     /// - Parameter deviceIndex: the device's position in `Device.all()`, for the name only.
     public init(model: LSTMModel, device: Device, deviceIndex: Int? = nil, options: OpenCLBackendOptions = .init()) throws {
+        guard model.configuration.cell == .lstm else {
+            throw ModelError.invalidConfiguration("the OpenCL kernels for \(model.configuration.cell) models are not built yet; use --device cpu")
+        }
         self.device = device
         self.model = model
         self.options = options
@@ -112,7 +115,7 @@ public final class OpenCLBackend: LSTMBackend {
     private func cells(blockWidth: Int) throws -> [[DeviceCell]] {
         if let packed = packedCells[blockWidth] { return packed }
         let configuration = model.configuration
-        let packed = try model.cells.enumerated().map { layer, directions in
+        let packed = try model.layers.enumerated().map { layer, directions in
             try directions.map { cell in
                 try DeviceCell(cell, layer: layer, configuration: configuration, blockWidth: blockWidth,
                                precision: options.weightPrecision, context: context, queue: queue)
