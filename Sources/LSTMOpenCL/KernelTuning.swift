@@ -39,6 +39,9 @@ public struct KernelTuning: Equatable, Hashable, Sendable, Codable, CustomString
         self.persistentRecurrence = persistentRecurrence
     }
 
+    /// The vector widths the kernels are written for.
+    public static let supportedVectorWidths = WeightPacking.supportedBlockWidths
+
     /// Defaults for PoCL's CPU device at vector width 8 (measured on a 2-vCPU AMD EPYC Zen 4;
     /// Benchmarks/RESULTS.md). ``defaults(for:batchClass:)`` widens them to the device.
     public static let cpuDefault = KernelTuning()
