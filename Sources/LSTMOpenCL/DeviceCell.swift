@@ -28,14 +28,18 @@ struct DeviceCell {
         }
         inputWeights = try upload(
             WeightPacking.packGateWeights(
-                cell.inputWeights, hiddenSize: hidden, inputSize: configuration.layerInputSize(layer), blockWidth: blockWidth),
+                cell.inputWeights, hiddenSize: hidden, inputSize: configuration.layerInputSize(layer), blockWidth: blockWidth,
+                gates: configuration.gateCount),
             asWeights: true)
         recurrentWeights = try upload(
             WeightPacking.packGateWeights(
-                cell.recurrentWeights, hiddenSize: hidden, inputSize: configuration.outputSize, blockWidth: blockWidth),
+                cell.recurrentWeights, hiddenSize: hidden, inputSize: configuration.outputSize, blockWidth: blockWidth,
+                gates: configuration.gateCount),
             asWeights: true)
-        let bias = cell.combinedBias(rows: 4 * hidden).map(Float.init)
-        self.bias = try upload(WeightPacking.packGateVector(bias, hiddenSize: hidden, blockWidth: blockWidth), asWeights: false)
+        let bias = cell.combinedBias(rows: configuration.gateCount * hidden).map(Float.init)
+        self.bias = try upload(
+            WeightPacking.packGateVector(bias, hiddenSize: hidden, blockWidth: blockWidth, gates: configuration.gateCount),
+            asWeights: false)
         if let peepholes = cell.peepholeWeights {
             self.peepholes = try upload(WeightPacking.packPeepholes(peepholes, hiddenSize: hidden, blockWidth: blockWidth), asWeights: false)
         } else {

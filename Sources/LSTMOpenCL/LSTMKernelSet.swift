@@ -46,6 +46,7 @@ final class LSTMKernelSet {
         }
         let options = [
             tuning.compilerDefinitions,
+            "-D GATES=\(configuration.gateCount)",
             "-D WEIGHT_HALF=\(precision == .float16 ? 1 : 0)",
             "-D HAS_PEEPHOLES=\(configuration.hasPeepholes ? 1 : 0)",
             "-D HAS_PROJECTION=\(configuration.projectionSize > 0 ? 1 : 0)",

@@ -16,7 +16,7 @@ final class Workspace {
     /// Two layer outputs [T·B][D·H_out], alternating between layers, each followed by room
     /// for the final states so one read returns everything (``Staging``).
     let layerOutputs: [Buffer]
-    /// Input projections of one chunk, [chunk steps][Hp/VEC][B][4·VEC], one per direction.
+    /// Input projections of one chunk, [chunk steps][Hp/VEC][B][gates·VEC], one per direction.
     let gates: [Buffer]
     /// Hidden-state ping-pong pairs [B][H_out], per layer and direction.
     let hidden: [[[Buffer]]]
@@ -71,7 +71,7 @@ final class Workspace {
     /// ``minimumChunkRows`` GEMM rows; at least one, at most all.
     static func chunkSteps(steps: Int, batch: Int, configuration: LSTMConfiguration, blockWidth: Int) -> Int {
         let paddedHidden = WeightPacking.paddedUnits(configuration.hiddenSize, blockWidth: blockWidth)
-        let bytesPerStep = configuration.directionCount * batch * 4 * paddedHidden * 4
+        let bytesPerStep = configuration.directionCount * batch * configuration.gateCount * paddedHidden * 4
         let byCache = gateChunkBytes / bytesPerStep
         let byRows = (minimumChunkRows + batch - 1) / batch
         return max(1, min(steps, max(byCache, byRows)))
@@ -98,7 +98,7 @@ final class Workspace {
         return (
             staging.inputEnd,
             staging.outputEnd,
-            chunkSteps * batch * 4 * paddedHidden,
+            chunkSteps * batch * configuration.gateCount * paddedHidden,
             batch * configuration.outputSize,
             batch * paddedHidden
         )
