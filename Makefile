@@ -5,11 +5,12 @@
 #   make release  release build with the Swift runtime linked statically
 #   make bench    release build, then `lstm bench` (BENCH_ARGS="--suite all --json" for more)
 #   make verify   release build, then `lstm verify`
+#   make fma-peak the machine's measured FMA peak (Benchmarks/fma_peak), for RESULTS.md
 SWIFT ?= swift
 BENCH_ARGS ?=
 RELEASE_FLAGS = -c release --static-swift-stdlib
 
-.PHONY: demo test build release bench verify deps
+.PHONY: demo test build release bench verify deps fma-peak
 
 deps:
 	./scripts/install-opencl.sh
@@ -31,3 +32,7 @@ bench: release
 
 verify: release
 	"$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/lstm" verify
+
+fma-peak:
+	$${CC:-cc} -O2 -march=native -pthread Benchmarks/fma_peak/fma_peak.c -o .build/fma_peak
+	./.build/fma_peak

@@ -47,6 +47,11 @@ let runtimeTargets: [Target] = [
         path: "Benchmarks/LSTMBenchmarks"
     ),
     .executableTarget(
+        name: "lstm-kernel-probe",
+        dependencies: ["LSTMRuntime", "LSTMBenchmarks", "LSTMOpenCL"],
+        path: "Benchmarks/KernelProbe"
+    ),
+    .executableTarget(
         name: "lstm",
         dependencies: [
             "LSTMRuntime",

@@ -14,11 +14,11 @@
 // length L is active when s < L, at time s (forward) or L-1-s (reverse); an inactive one
 // keeps h and gets a zero output row at time s.
 //
-// Buffers: G [window steps][Hp/8][B][24] whose first step is windowStart; whh packed
-// [Hp/8][H][24] (gate g of unit 8u + j at column 8g + j); recurrentBias b_hn [Hp];
+// Buffers: G [window steps][Hp/VEC][B][3*VEC] whose first step is windowStart; whh packed
+// [Hp/VEC][H][3*VEC] (gate g of unit VEC*u + j at column VEC*g + j); recurrentBias b_hn [Hp];
 // hPrev/hNext/resetHidden [B][H]; out [T*B][outStride], this direction's columns from
-// outOffset. Work-item (rowTile, u): STEP_ROWS sequences x one block of 8 units; a partial
-// last tile runs as single sequences.
+// outOffset. Work-item (rowTile, u): STEP_ROWS sequences x one block of VEC units; a partial
+// last tile runs as single sequences. VEC and GATES (3 here) come from common.cl.
 //
 // Every accumulator is one sequential fma chain over k starting from G (or b_hn), so
 // results are bitwise independent of how sequences are grouped into tiles.
@@ -27,15 +27,13 @@
 #define STEP_ROWS 4
 #endif
 
-#define GRU_PANEL 24
-
 // acc[i][g] += W_hg · h_i over k, for the gates g in [firstGate, firstGate + GATE_SPAN).
 // `rows` is a literal at every call (see rows_product in lstm_step.cl for why the loops run
 // to STEP_ROWS). Each weight vector is loaded once per k and used for every row.
 #define GRU_PRODUCT(NAME, FIRST_GATE, GATE_SPAN)                                                 \
 __attribute__((always_inline)) inline void NAME(                                                \
     const int rows, __global const weight_t *panel, __global const float *vectors,              \
-    const int firstRow, const int K, float8 (*acc)[GATE_SPAN])                                  \
+    const int firstRow, const int K, floatv (*acc)[GATE_SPAN])                                  \
 {                                                                                                \
     __global const float *v[STEP_ROWS];                                                          \
     _Pragma("unroll")                                                                            \
@@ -43,13 +41,13 @@ __attribute__((always_inline)) inline void NAME(                                
         if (i < rows) v[i] = vectors + (size_t)(firstRow + i) * K;                              \
     }                                                                                            \
     for (int k = 0; k < K; k++) {                                                                \
-        float8 w[GATE_SPAN];                                                                     \
+        floatv w[GATE_SPAN];                                                                     \
         _Pragma("unroll")                                                                        \
-        for (int g = 0; g < GATE_SPAN; g++) w[g] = LOAD_W8(3 * k + FIRST_GATE + g, panel);        \
+        for (int g = 0; g < GATE_SPAN; g++) w[g] = LOAD_W(GATES * k + FIRST_GATE + g, panel);        \
         _Pragma("unroll")                                                                        \
         for (int i = 0; i < STEP_ROWS; i++) {                                                    \
             if (i < rows) {                                                                      \
-                const float8 hv = (float8)(v[i][k]);                                             \
+                const floatv hv = (floatv)(v[i][k]);                                             \
                 _Pragma("unroll")                                                                \
                 for (int g = 0; g < GATE_SPAN; g++) acc[i][g] = fma(hv, w[g], acc[i][g]);        \
             }                                                                                    \
@@ -62,33 +60,33 @@ GRU_PRODUCT(gru_product_reset, 0, 1)
 GRU_PRODUCT(gru_product_update, 1, 1)
 GRU_PRODUCT(gru_product_candidate, 2, 1)
 
-// The 8 units of block u of row b of a [B][H] array, zeros past H.
-__attribute__((always_inline)) inline float8 load_units(__global const float *rows, const int b, const int u, const int H) {
-    const int first = 8 * u;
+// The VEC units of block u of row b of a [B][H] array, zeros past H.
+__attribute__((always_inline)) inline floatv load_units(__global const float *rows, const int b, const int u, const int H) {
+    const int first = VEC * u;
     __global const float *row = rows + (size_t)b * H + first;
-    if (first + 8 <= H) return vload8(0, row);
-    float lanes[8];
-    for (int j = 0; j < 8; j++) lanes[j] = first + j < H ? row[j] : 0.0f;
-    return vload8(0, lanes);
+    if (first + VEC <= H) return VLOAD(0, row);
+    float lanes[VEC];
+    for (int j = 0; j < VEC; j++) lanes[j] = first + j < H ? row[j] : 0.0f;
+    return VLOAD(0, lanes);
 }
 
-// Stores the 8 units of block u of row b of a [B][H] array, dropping lanes past H.
-__attribute__((always_inline)) inline void store_units(const float8 value, __global float *rows, const int b, const int u, const int H) {
-    const int first = 8 * u;
+// Stores the VEC units of block u of row b of a [B][H] array, dropping lanes past H.
+__attribute__((always_inline)) inline void store_units(const floatv value, __global float *rows, const int b, const int u, const int H) {
+    const int first = VEC * u;
     __global float *row = rows + (size_t)b * H + first;
-    if (first + 8 <= H) {
-        vstore8(value, 0, row);
+    if (first + VEC <= H) {
+        VSTORE(value, 0, row);
         return;
     }
-    float lanes[8];
-    vstore8(value, 0, lanes);
-    for (int j = 0; j < 8 && first + j < H; j++) row[j] = lanes[j];
+    float lanes[VEC];
+    VSTORE(value, 0, lanes);
+    for (int j = 0; j < VEC && first + j < H; j++) row[j] = lanes[j];
 }
 
 // Writes row b's new h for block u to hNext and to the output at its time; an inactive
 // sequence keeps h and gets a zero output row at time `step`.
 __attribute__((always_inline)) inline void gru_store(
-    const float8 hNew, const int b, const int u, __global const float *hPrev, __global float *hNext,
+    const floatv hNew, const int b, const int u, __global const float *hPrev, __global float *hNext,
     __global float *out, __global const int *lengths, int H, int step, int reverse, int B,
     int outStride, int outOffset)
 {
@@ -96,9 +94,9 @@ __attribute__((always_inline)) inline void gru_store(
     const int active = step < length;
     const int t = !active ? step : (reverse ? length - 1 - step : step);
     __global float *outRow = out + (size_t)(t * B + b) * outStride + outOffset;
-    const float8 h = active ? hNew : load_units(hPrev, b, u, H);
+    const floatv h = active ? hNew : load_units(hPrev, b, u, H);
     store_units(h, hNext, b, u, H);
-    store_units(active ? hNew : (float8)(0.0f), outRow, 0, u, H);
+    store_units(active ? hNew : (floatv)(0.0f), outRow, 0, u, H);
 }
 
 // One tile of gru_step: `rows` sequences from firstRow (a literal at each call).
@@ -108,27 +106,27 @@ __attribute__((always_inline)) inline void gru_step_tile(
     __global const float *hPrev, __global float *hNext, __global float *out, __global const int *lengths,
     int B, int H, int blocks, int step, int reverse, int outStride, int outOffset)
 {
-    const float8 bhn = vload8(u, recurrentBias);
-    float8 acc[STEP_ROWS][3];
+    const floatv bhn = VLOAD(u, recurrentBias);
+    floatv acc[STEP_ROWS][3];
     #pragma unroll
     for (int i = 0; i < STEP_ROWS; i++) {
         if (i < rows) {
-            __global const float *g = G + ((size_t)u * B + firstRow + i) * GRU_PANEL;
-            acc[i][0] = vload8(0, g);
-            acc[i][1] = vload8(1, g);
+            __global const float *g = G + ((size_t)u * B + firstRow + i) * BLOCK_COLUMNS;
+            acc[i][0] = VLOAD(0, g);
+            acc[i][1] = VLOAD(1, g);
             acc[i][2] = bhn;
         }
     }
-    gru_product_all(rows, whh + (size_t)u * H * GRU_PANEL, hPrev, firstRow, H, acc);
+    gru_product_all(rows, whh + (size_t)u * H * BLOCK_COLUMNS, hPrev, firstRow, H, acc);
     #pragma unroll
     for (int i = 0; i < STEP_ROWS; i++) {
         if (i < rows) {
             const int b = firstRow + i;
-            const float8 gn = vload8(2, G + ((size_t)u * B + b) * GRU_PANEL);
-            const float8 r = sigmoid8(acc[i][0]);
-            const float8 z = sigmoid8(acc[i][1]);
-            const float8 n = tanh(gn + r * acc[i][2]);
-            const float8 h = load_units(hPrev, b, u, H);
+            const floatv gn = VLOAD(2, G + ((size_t)u * B + b) * BLOCK_COLUMNS);
+            const floatv r = sigmoidv(acc[i][0]);
+            const floatv z = sigmoidv(acc[i][1]);
+            const floatv n = tanh(gn + r * acc[i][2]);
+            const floatv h = load_units(hPrev, b, u, H);
             gru_store((1.0f - z) * n + z * h, b, u, hPrev, hNext, out, lengths, H, step, reverse, B, outStride, outOffset);
         }
     }
@@ -140,17 +138,17 @@ __attribute__((always_inline)) inline void gru_reset_tile(
     __global const float *G, __global const weight_t *whh, __global const float *hPrev,
     __global float *resetHidden, int B, int H)
 {
-    float8 acc[STEP_ROWS][1];
+    floatv acc[STEP_ROWS][1];
     #pragma unroll
     for (int i = 0; i < STEP_ROWS; i++) {
-        if (i < rows) acc[i][0] = vload8(0, G + ((size_t)u * B + firstRow + i) * GRU_PANEL);
+        if (i < rows) acc[i][0] = VLOAD(0, G + ((size_t)u * B + firstRow + i) * BLOCK_COLUMNS);
     }
-    gru_product_reset(rows, whh + (size_t)u * H * GRU_PANEL, hPrev, firstRow, H, acc);
+    gru_product_reset(rows, whh + (size_t)u * H * BLOCK_COLUMNS, hPrev, firstRow, H, acc);
     #pragma unroll
     for (int i = 0; i < STEP_ROWS; i++) {
         if (i < rows) {
             const int b = firstRow + i;
-            store_units(sigmoid8(acc[i][0]) * load_units(hPrev, b, u, H), resetHidden, b, u, H);
+            store_units(sigmoidv(acc[i][0]) * load_units(hPrev, b, u, H), resetHidden, b, u, H);
         }
     }
 }
@@ -162,25 +160,25 @@ __attribute__((always_inline)) inline void gru_candidate_tile(
     __global const float *resetHidden, __global float *hNext, __global float *out, __global const int *lengths,
     int B, int H, int blocks, int step, int reverse, int outStride, int outOffset)
 {
-    float8 update[STEP_ROWS][1], candidate[STEP_ROWS][1];
+    floatv update[STEP_ROWS][1], candidate[STEP_ROWS][1];
     #pragma unroll
     for (int i = 0; i < STEP_ROWS; i++) {
         if (i < rows) {
-            __global const float *g = G + ((size_t)u * B + firstRow + i) * GRU_PANEL;
-            update[i][0] = vload8(1, g);
-            candidate[i][0] = vload8(2, g);
+            __global const float *g = G + ((size_t)u * B + firstRow + i) * BLOCK_COLUMNS;
+            update[i][0] = VLOAD(1, g);
+            candidate[i][0] = VLOAD(2, g);
         }
     }
-    __global const weight_t *panel = whh + (size_t)u * H * GRU_PANEL;
+    __global const weight_t *panel = whh + (size_t)u * H * BLOCK_COLUMNS;
     gru_product_update(rows, panel, hPrev, firstRow, H, update);
     gru_product_candidate(rows, panel, resetHidden, firstRow, H, candidate);
     #pragma unroll
     for (int i = 0; i < STEP_ROWS; i++) {
         if (i < rows) {
             const int b = firstRow + i;
-            const float8 z = sigmoid8(update[i][0]);
-            const float8 n = tanh(candidate[i][0]);
-            const float8 h = load_units(hPrev, b, u, H);
+            const floatv z = sigmoidv(update[i][0]);
+            const floatv n = tanh(candidate[i][0]);
+            const floatv h = load_units(hPrev, b, u, H);
             gru_store((1.0f - z) * n + z * h, b, u, hPrev, hNext, out, lengths, H, step, reverse, B, outStride, outOffset);
         }
     }
@@ -192,7 +190,7 @@ __attribute__((always_inline)) inline void gru_candidate_tile(
     const int firstRow = get_global_id(0) * STEP_ROWS;                                           \
     if (u >= blocks || firstRow >= B) return;                                                    \
     const int step = stepIndex;                                                                  \
-    G += (size_t)(step - windowStart) * blocks * B * GRU_PANEL;                                  \
+    G += (size_t)(step - windowStart) * blocks * B * BLOCK_COLUMNS;                                  \
     if (firstRow + STEP_ROWS <= B) {                                                             \
         TILE(STEP_ROWS, firstRow, u, __VA_ARGS__);                                               \
     } else {                                                                                     \

@@ -7,23 +7,21 @@
 // row nobody reads).
 //
 // x: [T][B][K] with row stride xStride (the layer input or the previous layer's output).
-// GATES gates per unit (4 for LSTM, 3 for GRU); a block's panel row is GATES float8 wide.
-// w: packed panels [Hp/8][K][8·GATES]. bias: packed [GATES·Hp] (the input-side biases the
+// GATES gates per unit (4 for LSTM, 3 for GRU); a block's panel row is GATES vectors wide.
+// w: packed panels [Hp/VEC][K][GATES*VEC]. bias: packed [GATES*Hp] (the input-side biases the
 // cell folds into G: bias_ih + bias_hh for LSTM gates and GRU r, z; see WeightPacking).
-// G: [rows / B][Hp/8][B][8·GATES], block-major within a step so that the recurrence, which walks
-// the sequences of one block in order, reads it sequentially (the hardware prefetcher
-// follows; row-major G cost a cache miss per tile at large B). A window small enough for the
-// L3 cache is read back by the recurrence before it is evicted.
-// Work-item (rowTile, u) computes GEMM_ROWS rows x 8·GATES columns of block u in registers;
-// rows are step-major (row r is step r / B, sequence r % B).
+// G: [rows / B][Hp/VEC][B][GATES*VEC], block-major within a step so that the recurrence,
+// which walks the sequences of one block in order, reads it sequentially (the hardware
+// prefetcher follows; row-major G cost a cache miss per tile at large B). A window small
+// enough for the L3 cache is read back by the recurrence before it is evicted.
+// Work-item (rowTile, u) computes GEMM_ROWS rows x GATES*VEC columns of block u in
+// registers; rows are step-major (row r is step r / B, sequence r % B).
+// Each output is one fma chain over k in order, whatever GEMM_ROWS and VEC are.
 //
-// Tunables: GEMM_ROWS rows per work-item (default 4: 16 float8 accumulators).
+// Tunables: GEMM_ROWS rows per work-item (default 4: GATES*GEMM_ROWS vector accumulators).
 
 #ifndef GEMM_ROWS
 #define GEMM_ROWS 4
-#endif
-#ifndef GATES
-#define GATES 4
 #endif
 
 __kernel void input_projection(
@@ -37,15 +35,15 @@ __kernel void input_projection(
     const int firstRow = rowTile * GEMM_ROWS;
     if (u >= blocks || firstRow >= rows) return;
 
-    float8 acc[GEMM_ROWS][GATES];
-    float8 biasVector[GATES];
+    floatv acc[GEMM_ROWS][GATES];
+    floatv biasv[GATES];
     #pragma unroll
-    for (int g = 0; g < GATES; g++) biasVector[g] = vload8(GATES * u + g, bias);
+    for (int g = 0; g < GATES; g++) biasv[g] = VLOAD(GATES * u + g, bias);
     __global const float *xRow[GEMM_ROWS];
     #pragma unroll
     for (int i = 0; i < GEMM_ROWS; i++) {
         #pragma unroll
-        for (int g = 0; g < GATES; g++) acc[i][g] = biasVector[g];
+        for (int g = 0; g < GATES; g++) acc[i][g] = biasv[g];
         // Rows past the end repeat the last row; their results are not stored.
         const int r = min(firstRow + i, rows - 1);
         const int b = r % B;
@@ -54,14 +52,14 @@ __kernel void input_projection(
         xRow[i] = x + ((size_t)t * B + b) * xStride;
     }
 
-    __global const weight_t *panel = w + (size_t)u * K * (8 * GATES);
+    __global const weight_t *panel = w + (size_t)u * K * BLOCK_COLUMNS;
     for (int k = 0; k < K; k++) {
-        float8 wv[GATES];
+        floatv wv[GATES];
         #pragma unroll
-        for (int g = 0; g < GATES; g++) wv[g] = LOAD_W8(GATES * k + g, panel);
+        for (int g = 0; g < GATES; g++) wv[g] = LOAD_W(GATES * k + g, panel);
         #pragma unroll
         for (int i = 0; i < GEMM_ROWS; i++) {
-            const float8 xv = (float8)(xRow[i][k]);
+            const floatv xv = (floatv)(xRow[i][k]);
             #pragma unroll
             for (int g = 0; g < GATES; g++) acc[i][g] = fma(xv, wv[g], acc[i][g]);
         }
@@ -71,9 +69,9 @@ __kernel void input_projection(
     for (int i = 0; i < GEMM_ROWS; i++) {
         const int r = firstRow + i;
         if (r < rows) {
-            __global float *out = G + ((size_t)(r / B * blocks + u) * B + r % B) * (8 * GATES);
+            __global float *out = G + ((size_t)(r / B * blocks + u) * B + r % B) * BLOCK_COLUMNS;
             #pragma unroll
-            for (int g = 0; g < GATES; g++) vstore8(acc[i][g], g, out);
+            for (int g = 0; g < GATES; g++) VSTORE(acc[i][g], g, out);
         }
     }
 }

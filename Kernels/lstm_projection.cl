@@ -3,9 +3,9 @@
 // written to hNext and to the layer output; inactive sequences (step >= length) keep
 // hPrev and get a zero output row at time `step`, as in lstm_step.cl.
 //
-// Buffers: hRaw [B][Hp]; whr packed [Pp/8][H][8] (Pp = P rounded up to 8);
+// Buffers: hRaw [B][Hp]; whr packed [Pp/VEC][H][VEC] (Pp = P rounded up to VEC);
 // hPrev/hNext [B][P]; out [T*B][outStride] from column outOffset.
-// Work-item (batchTile, pb): PROJ_ROWS sequences x 8 projected units.
+// Work-item (batchTile, pb): PROJ_ROWS sequences x VEC projected units.
 //
 // Tunables: PROJ_ROWS (default 4).
 
@@ -22,22 +22,22 @@ void projection_block(
     __global const int *lengths,
     int B, int H, int Hp, int P, int step, int reverse, int outStride, int outOffset)
 {
-    float8 acc[PROJ_ROWS];
+    floatv acc[PROJ_ROWS];
     __global const float *rRow[PROJ_ROWS];
     #pragma unroll
     for (int i = 0; i < PROJ_ROWS; i++) {
-        acc[i] = (float8)(0.0f);
+        acc[i] = (floatv)(0.0f);
         rRow[i] = hRaw + (size_t)min(firstRow + i, B - 1) * Hp;
     }
-    __global const weight_t *panel = whr + (size_t)pb * H * 8;
+    __global const weight_t *panel = whr + (size_t)pb * H * VEC;
     for (int k = 0; k < H; k++) {
-        const float8 w = LOAD_W8(k, panel);
+        const floatv w = LOAD_W(k, panel);
         #pragma unroll
-        for (int i = 0; i < PROJ_ROWS; i++) acc[i] = fma((float8)(rRow[i][k]), w, acc[i]);
+        for (int i = 0; i < PROJ_ROWS; i++) acc[i] = fma((floatv)(rRow[i][k]), w, acc[i]);
     }
 
-    const int first = 8 * pb;
-    const int count = min(8, P - first);
+    const int first = VEC * pb;
+    const int count = min(VEC, P - first);
     #pragma unroll
     for (int i = 0; i < PROJ_ROWS; i++) {
         const int b = firstRow + i;
@@ -54,8 +54,8 @@ void projection_block(
         }
         const int t = reverse ? length - 1 - step : step;
         __global float *outRow = out + (size_t)(t * B + b) * outStride + outOffset + first;
-        float lanes[8];
-        vstore8(acc[i], 0, lanes);
+        float lanes[VEC];
+        VSTORE(acc[i], 0, lanes);
         for (int j = 0; j < count; j++) {
             hOut[j] = lanes[j];
             outRow[j] = lanes[j];
@@ -71,7 +71,7 @@ __kernel void lstm_projection(
 {
     const int pb = get_global_id(1);
     const int firstRow = get_global_id(0) * PROJ_ROWS;
-    if (8 * pb >= P || firstRow >= B) return;
+    if (VEC * pb >= P || firstRow >= B) return;
     projection_block(firstRow, pb, hRaw, whr, hPrev, hNext, out, lengths,
                      B, H, Hp, P, stepIndex, reverse, outStride, outOffset);
 }

@@ -75,15 +75,15 @@ __kernel void lstm_recurrence(
     const int wide = B == 1;
     const int gateTiles = wide ? (blocks + WIDE_BLOCKS - 1) / WIDE_BLOCKS : rowTiles * blocks;
 #if HAS_PROJECTION
-    const int Hp = blocks * 8;
+    const int Hp = blocks * VEC;
     const int projectionRowTiles = (B + PROJ_ROWS - 1) / PROJ_ROWS;
-    const int projectionTiles = projectionRowTiles * ((K + 7) / 8);
+    const int projectionTiles = projectionRowTiles * ((K + VEC - 1) / VEC);
     const int phases = 2;
 #else
     const int phases = 1;
 #endif
 
-    const size_t gatesPerStep = (size_t)blocks * B * 32;
+    const size_t gatesPerStep = (size_t)blocks * B * BLOCK_COLUMNS;
     for (int step = firstStep; step < firstStep + stepCount; step++) {
         const int odd = step & 1;
         const size_t gateOffset = (step - firstStep) * gatesPerStep;

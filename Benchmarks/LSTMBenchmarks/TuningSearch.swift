@@ -1,8 +1,9 @@
-// `lstm tune`'s search: a handful of kernel tunings around the device kind's defaults, each
-// built as a fresh engine, checked against the fp32 output of the default tuning and timed;
-// the fastest correct one wins.
-// The step kernel is searched first (it dominates small batches), then the GEMM around the
-// best step setting: a coordinate search instead of the full product of all tunables.
+// `lstm tune`'s search: a handful of kernel tunings around the device's defaults for the
+// workload's batch class, each built as a fresh engine, checked against the fp32 output of
+// the default tuning and timed; the fastest correct one wins.
+// The vector width is searched first (it changes the packing and every tile), then the step
+// kernel around the best width (it dominates small batches), then the GEMM around the best
+// step setting: a coordinate search instead of the full product of all tunables.
 import LSTMRuntime
 
 /// One candidate tuning's outcome.
@@ -26,6 +27,8 @@ public struct TuningOutcome: Sendable {
     public var device: Device
     /// The engine's name for it, e.g. `opencl:0 (pthread-haswell)`.
     public var deviceName: String
+    /// The batch class of the workload: the tuning cache stores the result under it.
+    public var batchClass: BatchClass
     /// Every candidate in the order run.
     public var trials: [TuningTrial]
     /// The fastest accepted tuning, `nil` when none was accepted.
@@ -45,12 +48,23 @@ public struct TuningSearch: Sendable {
         self.progress = progress
     }
 
-    /// Recurrence candidates around `base`: 2 to 6 sequences per work-item, the other
-    /// recurrence mode (one persistent launch vs one launch per step), and for the per-step
-    /// mode, where it matters, a quarter, half and twice its work-group size.
-    public static func stepCandidates(from base: KernelTuning) -> [KernelTuning] {
-        let rows = [2, 3, 4, 5, 6].filter { $0 != base.stepRows }.map { rows in
-            modified(base) { $0.stepRows = rows }
+    /// Vector-width candidates: `base` at each width the kernels are written for from 8 up
+    /// (8 and 16; a width wider than the device's registers still runs, in two of them).
+    public static func vectorCandidates(from base: KernelTuning) -> [KernelTuning] {
+        [base] + [8, 16].filter { $0 != base.vectorWidth }.map { width in modified(base) { $0.vectorWidth = width } }
+    }
+
+    /// Recurrence candidates around `base`: 2 to 6 sequences per work-item (for a single
+    /// sequence instead 1 to 4 blocks per batch-1 tile), the other recurrence mode (one
+    /// persistent launch vs one launch per step), and for the per-step mode, where it
+    /// matters, a quarter, half and twice its work-group size.
+    public static func stepCandidates(from base: KernelTuning, batchClass: BatchClass = .large) -> [KernelTuning] {
+        let rows: [KernelTuning]
+        if batchClass == .single {
+            let current = base.wideBlocks > 0 ? base.wideBlocks : 32 / base.vectorWidth
+            rows = [1, 2, 3, 4].filter { $0 != current }.map { blocks in modified(base) { $0.wideBlocks = blocks } }
+        } else {
+            rows = [2, 3, 4, 5, 6].filter { $0 != base.stepRows }.map { rows in modified(base) { $0.stepRows = rows } }
         }
         let mode = modified(base) { $0.persistentRecurrence.toggle() }
         let perStep = base.persistentRecurrence ? mode : base
@@ -84,7 +98,8 @@ public struct TuningSearch: Sendable {
     ///   default tuning itself (then nothing can be compared).
     public func run(_ workload: Workload, device: DeviceSelection) throws -> TuningOutcome {
         guard let openCLDevice = try device.resolvedDevice() else { throw RuntimeError.noOpenCLDevice }
-        let defaults = KernelTuning.defaults(for: openCLDevice.kind)
+        let batchClass = BatchClass(batch: workload.batch)
+        let defaults = KernelTuning.defaults(for: openCLDevice, batchClass: batchClass)
         let model = try workload.model()
         let problem = try workload.problem()
         progress("default tuning, fp32: reference output")
@@ -99,10 +114,14 @@ public struct TuningSearch: Sendable {
             progress("candidate \(trials.count + 1): \(tuning)")
             trials.append(measureCandidate(tuning, model, problem, device, expected))
         }
-        Self.stepCandidates(from: defaults).forEach(trial)
+        Self.vectorCandidates(from: defaults).forEach(trial)
+        let bestVector = Self.fastest(trials) ?? defaults
+        Self.stepCandidates(from: bestVector, batchClass: batchClass).forEach(trial)
         let bestStep = Self.fastest(trials) ?? defaults
         Self.gemmCandidates(from: bestStep).forEach(trial)
-        return TuningOutcome(device: openCLDevice, deviceName: baseline.backendName, trials: trials, best: Self.fastest(trials))
+        return TuningOutcome(
+            device: openCLDevice, deviceName: baseline.backendName, batchClass: batchClass, trials: trials,
+            best: Self.fastest(trials))
     }
 
     /// The accepted trial with the lowest median time.

@@ -16,14 +16,14 @@ protocol CellKernels: AnyObject {
     /// launch (or a few) per step.
     static func recurrenceWorkers(tuning: KernelTuning, device: Device) -> Int
     /// The workspace buffers this cell adds to the shared ones.
-    static func workspaceBuffers(configuration: LSTMConfiguration, batch: Int, steps: Int, workers: Int) -> [WorkspaceBuffer]
+    static func workspaceBuffers(configuration: LSTMConfiguration, blockWidth: Int, batch: Int, steps: Int, workers: Int) -> [WorkspaceBuffer]
 
     /// Packs and uploads every layer-direction's weights of `model`.
     init(build: KernelBuild, model: LSTMModel, queue: CommandQueue) throws
 
     /// The program and shared geometry.
     var build: KernelBuild { get }
-    /// Packed W_ih [Hp/8][K][8·gates] and the bias folded into G, of one layer-direction.
+    /// Packed W_ih [Hp/VEC][K][VEC·gates] and the bias folded into G, of one layer-direction.
     func inputSide(layer: Int, direction: Int) -> (weights: Buffer, bias: Buffer)
     /// The launches of layer `layer`'s recurrence over `workspace`, writing `output`.
     func recurrence(layer: Int, workspace: Workspace, output: Buffer) throws -> LayerRecurrence

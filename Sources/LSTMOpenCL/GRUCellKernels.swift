@@ -5,9 +5,9 @@ import OpenCLKit
 
 /// One GRU layer-direction's weights, packed and uploaded once.
 struct GRUDeviceWeights {
-    /// W_ih [Hp/8][I][24].
+    /// W_ih [Hp/VEC][I][3·VEC].
     let inputWeights: Buffer
-    /// W_hh [Hp/8][H][24].
+    /// W_hh [Hp/VEC][H][3·VEC].
     let recurrentWeights: Buffer
     /// The bias folded into G, packed [3Hp]: b_ir + b_hr, b_iz + b_hz, and b_in (plus b_hn
     /// when the reset comes before W_hn, where b_hn is outside r's product).
@@ -19,10 +19,10 @@ struct GRUDeviceWeights {
         let configuration = build.configuration
         let hidden = configuration.hiddenSize
         inputWeights = try build.uploadWeights(
-            WeightPacking.packGateWeights(weights.inputWeights, gateCount: 3, hiddenSize: hidden, inputSize: configuration.layerInputSize(layer)),
+            WeightPacking.packGateWeights(weights.inputWeights, gateCount: 3, hiddenSize: hidden, inputSize: configuration.layerInputSize(layer), blockWidth: build.blockWidth),
             queue: queue)
         recurrentWeights = try build.uploadWeights(
-            WeightPacking.packGateWeights(weights.recurrentWeights, gateCount: 3, hiddenSize: hidden, inputSize: hidden),
+            WeightPacking.packGateWeights(weights.recurrentWeights, gateCount: 3, hiddenSize: hidden, inputSize: hidden, blockWidth: build.blockWidth),
             queue: queue)
         let bothSides = weights.combinedBias(rows: 3 * hidden)
         let candidateRows = (2 * hidden)..<(3 * hidden)
@@ -31,9 +31,9 @@ struct GRUDeviceWeights {
         if configuration.linearBeforeReset {
             for row in candidateRows { inputSide[row] = weights.inputBias?[row] ?? 0 }
         }
-        inputSideBias = try build.uploadFloats(WeightPacking.packGateVector(inputSide, gateCount: 3, hiddenSize: hidden), queue: queue)
+        inputSideBias = try build.uploadFloats(WeightPacking.packGateVector(inputSide, gateCount: 3, hiddenSize: hidden, blockWidth: build.blockWidth), queue: queue)
         recurrentBias = try build.uploadFloats(
-            WeightPacking.padRows(recurrentCandidate.map(Float.init), rows: 1, width: hidden), queue: queue)
+            WeightPacking.padRows(recurrentCandidate.map(Float.init), rows: 1, width: hidden, blockWidth: build.blockWidth), queue: queue)
     }
 }
 
@@ -48,7 +48,7 @@ final class GRUCellKernels: CellKernels {
     /// Always per-step launches: the GRU has no persistent recurrence yet.
     static func recurrenceWorkers(tuning: KernelTuning, device: Device) -> Int { 0 }
 
-    static func workspaceBuffers(configuration: LSTMConfiguration, batch: Int, steps: Int, workers: Int) -> [WorkspaceBuffer] {
+    static func workspaceBuffers(configuration: LSTMConfiguration, blockWidth: Int, batch: Int, steps: Int, workers: Int) -> [WorkspaceBuffer] {
         configuration.linearBeforeReset ? [] : [
             WorkspaceBuffer(role: .resetHidden, count: configuration.directionCount, floats: batch * configuration.hiddenSize, writtenByPass: true),
         ]

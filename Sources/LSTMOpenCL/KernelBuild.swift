@@ -9,7 +9,10 @@ final class KernelBuild {
     let configuration: LSTMConfiguration
     let precision: WeightPrecision
     let tuning: KernelTuning
-    /// Hidden units rounded up to whole blocks of ``WeightPacking/blockWidth``.
+    /// Units per block (the tuning's vector width, the kernels' VEC): the packing the
+    /// kernels expect.
+    let blockWidth: Int
+    /// Hidden units rounded up to whole blocks of ``blockWidth``.
     let paddedHidden: Int
     /// Unit blocks: `paddedHidden / blockWidth`.
     let blocks: Int
@@ -19,8 +22,11 @@ final class KernelBuild {
 
     init(context: Context, configuration: LSTMConfiguration, precision: WeightPrecision, tuning: KernelTuning) throws {
         let sizes = [tuning.gemmRows, tuning.stepRows, tuning.projectionRows, tuning.gemmLocal, tuning.stepLocal]
-        guard sizes.allSatisfy({ (1...64).contains($0) }) else {
-            throw ShapeError("kernel tuning values must be in 1...64, got \(tuning)")
+        guard sizes.allSatisfy({ (1...64).contains($0) }), (0...16).contains(tuning.wideBlocks) else {
+            throw ShapeError("kernel tuning values must be in 1...64 (wideBlocks 0...16), got \(tuning)")
+        }
+        guard WeightPacking.supportedBlockWidths.contains(tuning.vectorWidth) else {
+            throw ShapeError("kernel vector width must be one of \(WeightPacking.supportedBlockWidths), got \(tuning.vectorWidth)")
         }
         let kernels = configuration.cell.kernels
         let options = ([
@@ -34,8 +40,9 @@ final class KernelBuild {
         self.configuration = configuration
         self.precision = precision
         self.tuning = tuning
-        paddedHidden = WeightPacking.paddedUnits(configuration.hiddenSize)
-        blocks = paddedHidden / WeightPacking.blockWidth
+        blockWidth = tuning.vectorWidth
+        paddedHidden = WeightPacking.paddedUnits(configuration.hiddenSize, blockWidth: blockWidth)
+        blocks = paddedHidden / blockWidth
         recurrenceWorkers = kernels.recurrenceWorkers(tuning: tuning, device: context.device)
     }
 

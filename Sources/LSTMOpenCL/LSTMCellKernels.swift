@@ -6,33 +6,33 @@ import OpenCLKit
 
 /// One LSTM layer-direction's weights, packed and uploaded once.
 struct LSTMDeviceWeights {
-    /// W_ih [Hp/8][I][32].
+    /// W_ih [Hp/VEC][I][4·VEC].
     let inputWeights: Buffer
-    /// W_hh [Hp/8][K][32].
+    /// W_hh [Hp/VEC][K][4·VEC].
     let recurrentWeights: Buffer
     /// bias_ih + bias_hh, packed [4Hp].
     let bias: Buffer
     /// [3][Hp], or a placeholder without peepholes.
     let peepholes: Buffer
-    /// W_hr [Pp/8][H][8], or a placeholder without projection.
+    /// W_hr [Pp/VEC][H][VEC], or a placeholder without projection.
     let projection: Buffer
 
     init(_ weights: LayerWeights, layer: Int, build: KernelBuild, queue: CommandQueue) throws {
         let configuration = build.configuration
         let hidden = configuration.hiddenSize
         inputWeights = try build.uploadWeights(
-            WeightPacking.packGateWeights(weights.inputWeights, gateCount: 4, hiddenSize: hidden, inputSize: configuration.layerInputSize(layer)),
+            WeightPacking.packGateWeights(weights.inputWeights, gateCount: 4, hiddenSize: hidden, inputSize: configuration.layerInputSize(layer), blockWidth: build.blockWidth),
             queue: queue)
         recurrentWeights = try build.uploadWeights(
-            WeightPacking.packGateWeights(weights.recurrentWeights, gateCount: 4, hiddenSize: hidden, inputSize: configuration.outputSize),
+            WeightPacking.packGateWeights(weights.recurrentWeights, gateCount: 4, hiddenSize: hidden, inputSize: configuration.outputSize, blockWidth: build.blockWidth),
             queue: queue)
         let bias = weights.combinedBias(rows: 4 * hidden).map(Float.init)
-        self.bias = try build.uploadFloats(WeightPacking.packGateVector(bias, gateCount: 4, hiddenSize: hidden), queue: queue)
+        self.bias = try build.uploadFloats(WeightPacking.packGateVector(bias, gateCount: 4, hiddenSize: hidden, blockWidth: build.blockWidth), queue: queue)
         peepholes = try build.uploadFloats(
-            weights.peepholeWeights.map { WeightPacking.padRows($0, rows: 3, width: hidden) } ?? [], queue: queue)
+            weights.peepholeWeights.map { WeightPacking.padRows($0, rows: 3, width: hidden, blockWidth: build.blockWidth) } ?? [], queue: queue)
         projection = try weights.projectionWeights.map {
             try build.uploadWeights(
-                WeightPacking.packProjection($0, projectionSize: configuration.projectionSize, hiddenSize: hidden), queue: queue)
+                WeightPacking.packProjection($0, projectionSize: configuration.projectionSize, hiddenSize: hidden, blockWidth: build.blockWidth), queue: queue)
         } ?? build.uploadFloats([0, 0, 0, 0], queue: queue)
     }
 }
@@ -51,9 +51,9 @@ final class LSTMCellKernels: CellKernels {
         tuning.persistentRecurrence && device.kind == .cpu ? max(1, device.computeUnits) : 0
     }
 
-    static func workspaceBuffers(configuration: LSTMConfiguration, batch: Int, steps: Int, workers: Int) -> [WorkspaceBuffer] {
+    static func workspaceBuffers(configuration: LSTMConfiguration, blockWidth: Int, batch: Int, steps: Int, workers: Int) -> [WorkspaceBuffer] {
         let states = configuration.layerCount * configuration.directionCount
-        let padded = batch * WeightPacking.paddedUnits(configuration.hiddenSize)
+        let padded = batch * WeightPacking.paddedUnits(configuration.hiddenSize, blockWidth: blockWidth)
         // Barrier counters: [steps][2 phases][workers + 1][16] (lstm_recurrence.cl).
         let syncCount = workers > 0 ? steps * 2 * (workers + 1) * 16 : 1
         return [
@@ -121,7 +121,7 @@ final class LSTMCellKernels: CellKernels {
                     "hNext": .buffer(hNext), "H": .int(Int32(configuration.hiddenSize)),
                     "Hp": .int(Int32(build.paddedHidden)), "P": .int(Int32(outputSize)),
                 ]) { $1 })
-                let projectionBlocks = WeightPacking.paddedUnits(outputSize) / WeightPacking.blockWidth
+                let projectionBlocks = WeightPacking.paddedUnits(outputSize, blockWidth: build.blockWidth) / build.blockWidth
                 launches.append(Launch(
                     kernel: projection, global: [KernelBuild.tiles(batch, tuning.projectionRows), projectionBlocks], local: [1, 1]))
             }

@@ -14,9 +14,13 @@ public final class DeviceStreamState {
     let hidden: [Buffer]
     /// c per layer-direction, [B][Hp] (LSTM only).
     let cell: [Buffer]
+    /// Units per block c is padded to: the vector width of the batch class's tuning, fixed
+    /// by the batch, so every feed runs the same kernels.
+    let blockWidth: Int
 
-    init(batch: Int, hidden: [Buffer], cell: [Buffer]) {
+    init(batch: Int, hidden: [Buffer], cell: [Buffer], blockWidth: Int) {
         self.batch = batch
+        self.blockWidth = blockWidth
         self.hidden = hidden
         self.cell = cell
     }
@@ -30,11 +34,12 @@ extension OpenCLBackend {
         let states = Self.stateCount(configuration)
         let hiddenCount = batch * configuration.outputSize
         let cellWidth = configuration.cellStateSize
+        let blockWidth = tuning(forBatch: batch).vectorWidth
         let hidden = try (0..<states).map { _ in try Buffer(context: context, byteCount: hiddenCount * 4) }
         let cell = try (0..<(cellWidth > 0 ? states : 0)).map { _ in
-            try Buffer(context: context, byteCount: batch * WeightPacking.paddedUnits(cellWidth) * 4)
+            try Buffer(context: context, byteCount: batch * WeightPacking.paddedUnits(cellWidth, blockWidth: blockWidth) * 4)
         }
-        let state = DeviceStreamState(batch: batch, hidden: hidden, cell: cell)
+        let state = DeviceStreamState(batch: batch, hidden: hidden, cell: cell, blockWidth: blockWidth)
         try writeStreamState(state, streams: Array(0..<batch), hidden: initialHidden, cell: initialCell)
         return state
     }
@@ -45,14 +50,14 @@ extension OpenCLBackend {
         let configuration = model.configuration
         let outputSize = configuration.outputSize
         let cellWidth = configuration.cellStateSize
-        let padded = WeightPacking.paddedUnits(max(cellWidth, 1))
+        let padded = WeightPacking.paddedUnits(max(cellWidth, 1), blockWidth: state.blockWidth)
         for stateIndex in 0..<Self.stateCount(configuration) {
             for (row, stream) in streams.enumerated() {
                 let source = (stateIndex * streams.count + row) * outputSize
                 try queue.write(Array(hidden[source..<(source + outputSize)]), to: state.hidden[stateIndex], offset: stream * outputSize)
                 guard cellWidth > 0 else { continue }
                 let cellSource = (stateIndex * streams.count + row) * cellWidth
-                try queue.write(WeightPacking.padRows(Array(cell[cellSource..<(cellSource + cellWidth)]), rows: 1, width: cellWidth),
+                try queue.write(WeightPacking.padRows(Array(cell[cellSource..<(cellSource + cellWidth)]), rows: 1, width: cellWidth, blockWidth: state.blockWidth),
                                 to: state.cell[stateIndex], offset: stream * padded)
             }
         }
@@ -65,8 +70,8 @@ extension OpenCLBackend {
         var cell: [Float] = []
         for buffer in state.hidden { hidden += try queue.readFloats(buffer, count: state.batch * configuration.outputSize) }
         for buffer in state.cell {
-            let padded = try queue.readFloats(buffer, count: state.batch * WeightPacking.paddedUnits(configuration.cellStateSize))
-            cell += WeightPacking.unpadRows(padded, rows: state.batch, width: configuration.cellStateSize)
+            let padded = try queue.readFloats(buffer, count: state.batch * WeightPacking.paddedUnits(configuration.cellStateSize, blockWidth: state.blockWidth))
+            cell += WeightPacking.unpadRows(padded, rows: state.batch, width: configuration.cellStateSize, blockWidth: state.blockWidth)
         }
         return (hidden, cell)
     }
@@ -83,7 +88,10 @@ extension OpenCLBackend {
             throw ShapeError("a feed needs [t ≥ 1, \(batch), \(configuration.inputSize)] values, got \(sequence.count) for \(steps) steps")
         }
         let (workspace, plan) = try prepared(steps: steps, batch: batch)
-        let layout = Staging(steps: steps, batch: batch, configuration: configuration)
+        guard workspace.blockWidth == state.blockWidth else {
+            throw ShapeError("a stream state padded for vector width \(state.blockWidth) cannot feed kernels of width \(workspace.blockWidth)")
+        }
+        let layout = Staging(steps: steps, batch: batch, configuration: configuration, blockWidth: workspace.blockWidth)
         let input = try workspace.buffer(.input)
         try queue.write(sequence + Array(repeating: Float(bitPattern: UInt32(steps)), count: batch), to: input)
         try queue.copy(from: input, sourceOffset: layout.lengths * 4, to: workspace.buffer(.lengths), byteCount: batch * 4)

@@ -15,7 +15,7 @@ extension OpenCLBackend {
     func upload(_ problem: ForwardProblem, to workspace: Workspace) throws {
         let configuration = model.configuration
         let batch = problem.batch
-        let layout = Staging(steps: problem.steps, batch: batch, configuration: configuration)
+        let layout = Staging(steps: problem.steps, batch: batch, configuration: configuration, blockWidth: workspace.blockWidth)
         // A small sequence travels with the rest in one write (a blocking write is a ~25 us
         // round trip); a large one goes on its own rather than being copied on the host.
         let together = problem.sequence.count <= Self.sequenceCopyLimit
@@ -27,7 +27,7 @@ extension OpenCLBackend {
         let cellWidth = configuration.cellStateSize
         for state in 0..<states where cellWidth > 0 {
             let cell = Array(problem.initialCell[(state * batch * cellWidth)..<((state + 1) * batch * cellWidth)])
-            staging += WeightPacking.padRows(cell, rows: batch, width: cellWidth)
+            staging += WeightPacking.padRows(cell, rows: batch, width: cellWidth, blockWidth: workspace.blockWidth)
         }
         if !together { try queue.write(problem.sequence, to: workspace.buffer(.input)) }
         try queue.write(staging, to: workspace.buffer(.input), offset: together ? 0 : layout.lengths)
@@ -49,7 +49,7 @@ extension OpenCLBackend {
     func download(_ problem: ForwardProblem, from workspace: Workspace) throws -> ForwardResult {
         let configuration = model.configuration
         let batch = problem.batch
-        let layout = Staging(steps: problem.steps, batch: batch, configuration: configuration)
+        let layout = Staging(steps: problem.steps, batch: batch, configuration: configuration, blockWidth: workspace.blockWidth)
         let finalOutput = try workspace.buffer(.layerOutput, (configuration.layerCount - 1) % 2)
         for state in 0..<Self.stateCount(configuration) {
             try queue.copy(
@@ -67,7 +67,8 @@ extension OpenCLBackend {
         for state in 0..<Self.stateCount(configuration) where layout.cellPerState > 0 {
             let start = layout.finalCell + state * layout.cellPerState
             finalCell += WeightPacking.unpadRows(
-                Array(all[start..<(start + layout.cellPerState)]), rows: batch, width: configuration.hiddenSize)
+                Array(all[start..<(start + layout.cellPerState)]), rows: batch, width: configuration.hiddenSize,
+                blockWidth: workspace.blockWidth)
         }
         all.removeSubrange(layout.finalHidden...)
         return ForwardResult(output: all, finalHidden: finalHidden, finalCell: finalCell)

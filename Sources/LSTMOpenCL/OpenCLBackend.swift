@@ -9,8 +9,11 @@ import OpenCLKit
 public struct OpenCLBackendOptions: Sendable {
     /// How weights are stored on the device.
     public var weightPrecision: WeightPrecision
-    /// Tile and work-group sizes; `nil` uses the defaults for the device kind.
+    /// Tile and work-group sizes for every batch; `nil` uses ``tunings`` for the batch's
+    /// class, else the device's defaults.
     public var tuning: KernelTuning?
+    /// Tunings per batch class (as `lstm tune` stored them), used when ``tuning`` is `nil`.
+    public var tunings: [BatchClass: KernelTuning]
     /// Time every launch with OpenCL profiling events (see ``OpenCLBackend/lastProfile``).
     /// Costs a little per launch; off for normal use.
     public var profiling: Bool
@@ -20,10 +23,12 @@ public struct OpenCLBackendOptions: Sendable {
 
     /// Options with fp32 weights, the device kind's default tuning and no profiling unless given.
     public init(
-        weightPrecision: WeightPrecision = .float32, tuning: KernelTuning? = nil, profiling: Bool = false, windowSteps: Int? = nil
+        weightPrecision: WeightPrecision = .float32, tuning: KernelTuning? = nil, tunings: [BatchClass: KernelTuning] = [:],
+        profiling: Bool = false, windowSteps: Int? = nil
     ) {
         self.weightPrecision = weightPrecision
         self.tuning = tuning
+        self.tunings = tunings
         self.profiling = profiling
         self.windowSteps = windowSteps
     }
@@ -37,15 +42,20 @@ public final class OpenCLBackend: LSTMBackend {
     public let model: LSTMModel
     /// The options the backend was built with.
     public let options: OpenCLBackendOptions
-    /// The tuning in use: the options' tuning, else ``KernelTuning/defaults(for:)``.
+    /// The tuning for large batches: the options' tuning, else its stored tuning for
+    /// ``BatchClass/large``, else ``KernelTuning/defaults(for:batchClass:)``. Other batch
+    /// classes may run another (``tuning(forBatch:)``).
     public let tuning: KernelTuning
     /// e.g. `opencl:0 (pthread-haswell)`.
     public let name: String
     let context: Context
     let queue: CommandQueue
-    let kernels: CellKernels
+    /// Kernels and packed weights built so far, one per tuning (batch classes may share
+    /// one), each built when a batch of its class first runs.
+    private var kernelsByTuning: [KernelTuning: CellKernels] = [:]
     private var workspace: Workspace?
     private var plan: ForwardPlan?
+    private var planTuning: KernelTuning?
 
     /// Device time per kernel of the last forward pass when ``OpenCLBackendOptions/profiling`` is on.
     public private(set) var lastProfile: KernelProfile?
@@ -61,17 +71,33 @@ public final class OpenCLBackend: LSTMBackend {
         self.device = device
         self.model = model
         self.options = options
-        let tuning = options.tuning ?? KernelTuning.defaults(for: device.kind)
+        let tuning = options.tuning ?? options.tunings[.large] ?? KernelTuning.defaults(for: device, batchClass: .large)
         self.tuning = tuning
         name = "opencl" + (deviceIndex.map { ":\($0)" } ?? "") + " (\(device.name))"
         let context = try Context(device: device)
         let queue = try CommandQueue(context: context, profiling: options.profiling)
         self.context = context
         self.queue = queue
+        // The large-batch kernels and weights now, so that build errors surface here.
+        _ = try kernels(for: tuning)
+        try queue.finish()
+    }
+
+    /// The tuning a batch of `batch` sequences runs with: the options' tuning, else the
+    /// stored tuning of its ``BatchClass``, else the device's defaults for that class.
+    public func tuning(forBatch batch: Int) -> KernelTuning {
+        let batchClass = BatchClass(batch: batch)
+        return options.tuning ?? options.tunings[batchClass] ?? KernelTuning.defaults(for: device, batchClass: batchClass)
+    }
+
+    /// The program and packed weights of `tuning`, built on first use.
+    private func kernels(for tuning: KernelTuning) throws -> CellKernels {
+        if let built = kernelsByTuning[tuning] { return built }
         let build = try KernelBuild(context: context, configuration: model.configuration,
                                     precision: options.weightPrecision, tuning: tuning)
-        kernels = try model.configuration.cell.kernels.init(build: build, model: model, queue: queue)
-        try queue.finish()
+        let built = try model.configuration.cell.kernels.init(build: build, model: model, queue: queue)
+        kernelsByTuning[tuning] = built
+        return built
     }
 
     /// Device bytes the activations of a problem of this shape need (total, largest buffer).
@@ -88,13 +114,18 @@ public final class OpenCLBackend: LSTMBackend {
     }
 
     /// The step kernel's row tile: a batch slice starting on a multiple of it puts every
-    /// sequence in the same tile position as the whole run.
+    /// sequence in the same tile position as the whole run. (Results do not depend on the
+    /// tile at all — every output is one fma chain in k order — so slices of another batch
+    /// class, hence another tuning, are bitwise equal too; VectorWidthTests checks it.)
     public var batchSliceAlignment: Int { max(1, tuning.stepRows) }
 
     private func layout(steps: Int, batch: Int) -> WorkspaceLayout {
-        WorkspaceLayout(
-            steps: steps, batch: batch, configuration: model.configuration, kernels: model.configuration.cell.kernels,
-            workers: kernels.build.recurrenceWorkers, windowSteps: options.windowSteps)
+        let tuning = tuning(forBatch: batch)
+        let cellKernels = model.configuration.cell.kernels
+        return WorkspaceLayout(
+            steps: steps, batch: batch, configuration: model.configuration, blockWidth: tuning.vectorWidth,
+            kernels: cellKernels, workers: cellKernels.recurrenceWorkers(tuning: tuning, device: device),
+            windowSteps: options.windowSteps)
     }
 
     public func run(_ problem: ForwardProblem) throws -> ForwardResult {
@@ -111,14 +142,22 @@ public final class OpenCLBackend: LSTMBackend {
     }
 
     /// The workspace and launch plan for this shape, reused while the shape stays the same.
+    /// The batch picks the tuning (its class's), whose kernels and packed weights are built
+    /// on first use.
     func prepared(steps: Int, batch: Int) throws -> (Workspace, ForwardPlan) {
-        if let workspace, let plan, workspace.steps == steps, workspace.batch == batch { return (workspace, plan) }
+        let tuning = tuning(forBatch: batch)
+        if let workspace, let plan, workspace.steps == steps, workspace.batch == batch, planTuning == tuning {
+            return (workspace, plan)
+        }
         plan = nil  // release the old kernels and buffers before allocating new ones
         workspace = nil
+        planTuning = nil
+        let cellKernels = try kernels(for: tuning)
         let fresh = try Workspace(layout: layout(steps: steps, batch: batch), context: context)
-        let freshPlan = try ForwardPlan(kernels: kernels, workspace: fresh)
+        let freshPlan = try ForwardPlan(kernels: cellKernels, workspace: fresh)
         workspace = fresh
         plan = freshPlan
+        planTuning = tuning
         return (fresh, freshPlan)
     }
 

@@ -5,14 +5,14 @@ import LSTMCore
 import OpenCLKit
 
 /// What a workspace buffer holds. The cell's kernels declare which of the cell-specific
-/// roles they need (``CellKernels/workspaceBuffers(configuration:batch:)``).
+/// roles they need (``CellKernels/workspaceBuffers(configuration:blockWidth:batch:steps:workers:)``).
 enum WorkspaceRole: String, CaseIterable {
     /// The layer-0 input [T·B][I], then the staging area of ``Staging`` (one upload per pass).
     case input
     /// Two layer outputs [T·B][D·H_out], alternating between layers, each followed by room
     /// for the final states so one read returns everything (``Staging``).
     case layerOutput
-    /// Input projections of one step window, [window steps][Hp/8][B][8·gates], per direction.
+    /// Input projections of one step window, [window steps][Hp/VEC][B][VEC·gates], per direction.
     case gates
     /// Hidden states [B][H_out] read at even steps (h0 is uploaded here), per layer and direction.
     case hidden
@@ -43,6 +43,9 @@ struct WorkspaceBuffer {
 struct WorkspaceLayout {
     let steps: Int
     let batch: Int
+    /// Units per block of the kernels using it (the tuning's vector width): cell states and
+    /// G are padded to it.
+    let blockWidth: Int
     /// Steps per window: each layer alternates an input projection over this many steps
     /// with the recurrence over them, so G stays in the last-level cache.
     let windowSteps: Int
@@ -55,15 +58,20 @@ struct WorkspaceLayout {
     /// needs enough rows to amortise.
     static let minimumWindowRows = 256
 
-    init(steps: Int, batch: Int, configuration: LSTMConfiguration, kernels: CellKernels.Type, workers: Int, windowSteps: Int?) {
+    init(
+        steps: Int, batch: Int, configuration: LSTMConfiguration, blockWidth: Int, kernels: CellKernels.Type, workers: Int,
+        windowSteps: Int?
+    ) {
         self.steps = steps
         self.batch = batch
+        self.blockWidth = blockWidth
         let window = windowSteps.map { max(1, min(steps, $0)) }
-            ?? Self.windowSteps(steps: steps, batch: batch, configuration: configuration)
+            ?? Self.windowSteps(steps: steps, batch: batch, configuration: configuration, blockWidth: blockWidth)
         self.windowSteps = window
-        let staging = Staging(steps: steps, batch: batch, configuration: configuration)
+        let staging = Staging(steps: steps, batch: batch, configuration: configuration, blockWidth: blockWidth)
         let states = configuration.layerCount * configuration.directionCount
-        let gates = window * batch * configuration.gateCount * WeightPacking.paddedUnits(configuration.hiddenSize)
+        let gates = window * batch * configuration.gateCount
+            * WeightPacking.paddedUnits(configuration.hiddenSize, blockWidth: blockWidth)
         buffers = [
             WorkspaceBuffer(role: .input, count: 1, floats: staging.inputEnd, writtenByPass: false),
             WorkspaceBuffer(role: .layerOutput, count: min(2, configuration.layerCount), floats: staging.outputEnd, writtenByPass: true),
@@ -71,14 +79,15 @@ struct WorkspaceLayout {
             WorkspaceBuffer(role: .hidden, count: states, floats: batch * configuration.outputSize, writtenByPass: false),
             WorkspaceBuffer(role: .hiddenNext, count: states, floats: batch * configuration.outputSize, writtenByPass: true),
             WorkspaceBuffer(role: .lengths, count: 1, floats: batch, writtenByPass: false),
-        ] + kernels.workspaceBuffers(configuration: configuration, batch: batch, steps: steps, workers: workers)
+        ] + kernels.workspaceBuffers(
+            configuration: configuration, blockWidth: blockWidth, batch: batch, steps: steps, workers: workers)
     }
 
     /// Steps per window: as many as fit ``gateWindowBytes``, but enough for
     /// ``minimumWindowRows`` GEMM rows; at least one, at most all.
-    static func windowSteps(steps: Int, batch: Int, configuration: LSTMConfiguration) -> Int {
+    static func windowSteps(steps: Int, batch: Int, configuration: LSTMConfiguration, blockWidth: Int) -> Int {
         let bytesPerStep = configuration.directionCount * batch * configuration.gateCount
-            * WeightPacking.paddedUnits(configuration.hiddenSize) * 4
+            * WeightPacking.paddedUnits(configuration.hiddenSize, blockWidth: blockWidth) * 4
         let byCache = gateWindowBytes / bytesPerStep
         let byRows = (minimumWindowRows + batch - 1) / batch
         return max(1, min(steps, max(byCache, byRows)))
@@ -98,6 +107,7 @@ final class Workspace {
     var steps: Int { layout.steps }
     var batch: Int { layout.batch }
     var windowSteps: Int { layout.windowSteps }
+    var blockWidth: Int { layout.blockWidth }
 
     init(layout: WorkspaceLayout, context: Context) throws {
         self.layout = layout
@@ -133,7 +143,7 @@ final class Workspace {
 /// Where the per-pass host data sits in the device buffers, so that a forward pass costs one
 /// blocking write and one blocking read (on PoCL every blocking transfer is a round trip to
 /// a worker thread). Input buffer: [sequence T·B·I][lengths B, as Int32 bits][h0 S·B·H_out]
-/// [c0 S·B·Hp], S = layers x directions, c0 padded to the block width and absent for cells
+/// [c0 S·B·Hp], S = layers x directions, c0 padded to the block width (the kernels' VEC) and absent for cells
 /// without a c state. Output buffer: [output T·B·D·H_out][h_n S·B·H_out][c_n S·B·Hp].
 struct Staging {
     let lengths: Int
@@ -146,10 +156,10 @@ struct Staging {
     let hiddenPerState: Int
     let cellPerState: Int
 
-    init(steps: Int, batch: Int, configuration: LSTMConfiguration) {
+    init(steps: Int, batch: Int, configuration: LSTMConfiguration, blockWidth: Int) {
         let states = configuration.layerCount * configuration.directionCount
         hiddenPerState = batch * configuration.outputSize
-        cellPerState = configuration.hasCellState ? batch * WeightPacking.paddedUnits(configuration.hiddenSize) : 0
+        cellPerState = configuration.hasCellState ? batch * WeightPacking.paddedUnits(configuration.hiddenSize, blockWidth: blockWidth) : 0
         lengths = steps * batch * configuration.inputSize
         initialHidden = lengths + batch
         initialCell = initialHidden + states * hiddenPerState

@@ -2,6 +2,7 @@
 @_exported import LSTMCore
 @_exported import LSTMFormats
 @_exported import struct LSTMOpenCL.KernelTuning
+@_exported import enum LSTMOpenCL.BatchClass
 @_exported import enum LSTMOpenCL.WeightPrecision
 @_exported import struct OpenCLKit.Device
 @_exported import enum OpenCLKit.DeviceKind

@@ -22,7 +22,8 @@ public final class LSTMEngine: @unchecked Sendable {
     private let backend: LSTMBackend
     /// The same backend when it is an OpenCL device (kept typed for streaming sessions).
     let openCL: OpenCLBackend?
-    /// The kernel tuning the OpenCL backend was built with, or `nil` on the CPU reference.
+    /// The kernel tuning the OpenCL backend runs large batches with, or `nil` on the CPU
+    /// reference (``kernelTuning(forBatch:)`` for another batch size).
     public let kernelTuning: KernelTuning?
     let lock = NSLock()
     private let memoryLimit: Int?
@@ -43,10 +44,12 @@ public final class LSTMEngine: @unchecked Sendable {
             return
         }
         self.device = device.device
-        let tuning = options.tuning ?? TuningCache.shared.lookup(device: device.device, configuration: model.configuration, precision: options.weightPrecision)
+        let stored = options.tuning == nil
+            ? TuningCache.shared.tunings(device: device.device, configuration: model.configuration, precision: options.weightPrecision)
+            : [:]
         let openCL = try OpenCLBackend(
             model: model, device: device.device, deviceIndex: device.index,
-            options: OpenCLBackendOptions(weightPrecision: options.weightPrecision, tuning: tuning))
+            options: OpenCLBackendOptions(weightPrecision: options.weightPrecision, tuning: options.tuning, tunings: stored))
         openCL.poisonsWorkspace = options.poisonsWorkspace
         backend = openCL
         self.openCL = openCL
@@ -81,6 +84,10 @@ public final class LSTMEngine: @unchecked Sendable {
         }
         return ForwardProblem.merging(parts, for: problem)
     }
+
+    /// The kernel tuning a batch of `batch` sequences runs with (its batch class's), or
+    /// `nil` on the CPU reference. ``kernelTuning`` is the large-batch one.
+    public func kernelTuning(forBatch batch: Int) -> KernelTuning? { openCL?.tuning(forBatch: batch) }
 
     /// Device bytes the activations of `steps` × `batch` need in one launch sequence, or
     /// `nil` on the CPU reference. Compare with ``EngineOptions/deviceMemoryLimit``.

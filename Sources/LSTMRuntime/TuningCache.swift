@@ -1,5 +1,7 @@
 // Kernel tunings chosen by `lstm tune`, stored in a JSON file and keyed by device name,
-// driver version and model shape, so that `run` and `bench` pick them up.
+// driver version, model shape, weight precision and batch class, so that `run` and `bench`
+// pick them up. Entries written before keys had a batch class (tuned at vector width 8)
+// match no key and are ignored.
 import Foundation
 import LSTMOpenCL
 import OpenCLKit
@@ -22,28 +24,44 @@ public final class TuningCache: @unchecked Sendable {
         entries = data.flatMap { try? JSONDecoder().decode([String: KernelTuning].self, from: $0) } ?? [:]
     }
 
-    /// The key for a device and model shape.
-    public static func key(device: Device, configuration: LSTMConfiguration, precision: WeightPrecision) -> String {
+    /// The key for a device, model shape, weight precision and batch class.
+    public static func key(
+        device: Device, configuration: LSTMConfiguration, precision: WeightPrecision, batchClass: BatchClass
+    ) -> String {
         let c = configuration
         return [
             device.name, device.driverVersion,
             "\(c.cell.rawValue)\(c.cell == .gru && !c.linearBeforeReset ? "-resetfirst" : "")-I\(c.inputSize)-H\(c.hiddenSize)-P\(c.projectionSize)-L\(c.layerCount)-D\(c.directionCount)-peep\(c.hasPeepholes ? 1 : 0)",
-            precision.rawValue,
+            precision.rawValue, "batch-\(batchClass.rawValue)",
         ].joined(separator: "|")
     }
 
-    /// The stored tuning for this device and shape, if `lstm tune` recorded one.
-    public func lookup(device: Device, configuration: LSTMConfiguration, precision: WeightPrecision) -> KernelTuning? {
+    /// The stored tuning for this device, shape and batch class, if `lstm tune` recorded one.
+    public func lookup(
+        device: Device, configuration: LSTMConfiguration, precision: WeightPrecision, batchClass: BatchClass
+    ) -> KernelTuning? {
         lock.lock()
         defer { lock.unlock() }
-        return entries[Self.key(device: device, configuration: configuration, precision: precision)]
+        return entries[Self.key(device: device, configuration: configuration, precision: precision, batchClass: batchClass)]
     }
 
-    /// Records a tuning and rewrites the file atomically.
-    public func store(_ tuning: KernelTuning, device: Device, configuration: LSTMConfiguration, precision: WeightPrecision) throws {
+    /// Every stored tuning for this device and shape, by batch class.
+    public func tunings(device: Device, configuration: LSTMConfiguration, precision: WeightPrecision) -> [BatchClass: KernelTuning] {
+        var found: [BatchClass: KernelTuning] = [:]
+        for batchClass in BatchClass.allCases {
+            found[batchClass] = lookup(device: device, configuration: configuration, precision: precision, batchClass: batchClass)
+        }
+        return found
+    }
+
+    /// Records a tuning for a batch class and rewrites the file atomically.
+    public func store(
+        _ tuning: KernelTuning, device: Device, configuration: LSTMConfiguration, precision: WeightPrecision,
+        batchClass: BatchClass
+    ) throws {
         lock.lock()
         defer { lock.unlock() }
-        entries[Self.key(device: device, configuration: configuration, precision: precision)] = tuning
+        entries[Self.key(device: device, configuration: configuration, precision: precision, batchClass: batchClass)] = tuning
         guard let file else { return }
         try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
         let encoder = JSONEncoder()

@@ -25,6 +25,11 @@ public struct Device: Sendable, CustomStringConvertible {
     public let localMemory: Int
     public let maxWorkGroupSize: Int
     public let extensions: [String]
+    /// `CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT`: floats per vector the compiler prefers
+    /// (16 on PoCL for AVX-512 CPUs, 8 for AVX2; often 1 on GPUs).
+    public let preferredVectorWidthFloat: Int
+    /// `CL_DEVICE_NATIVE_VECTOR_WIDTH_FLOAT`: floats per native vector register.
+    public let nativeVectorWidthFloat: Int
 
     init(id: cl_device_id, platform: Platform) throws {
         self.id = id
@@ -55,6 +60,10 @@ public struct Device: Sendable, CustomStringConvertible {
         maxAllocation = Int(clamping: try value(CL_DEVICE_MAX_MEM_ALLOC_SIZE, "CL_DEVICE_MAX_MEM_ALLOC_SIZE", cl_ulong(0)))
         localMemory = Int(clamping: try value(CL_DEVICE_LOCAL_MEM_SIZE, "CL_DEVICE_LOCAL_MEM_SIZE", cl_ulong(0)))
         maxWorkGroupSize = try value(CL_DEVICE_MAX_WORK_GROUP_SIZE, "CL_DEVICE_MAX_WORK_GROUP_SIZE", 0)
+        preferredVectorWidthFloat = Int(
+            try value(CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT, "CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT", cl_uint(0)))
+        nativeVectorWidthFloat = Int(
+            try value(CL_DEVICE_NATIVE_VECTOR_WIDTH_FLOAT, "CL_DEVICE_NATIVE_VECTOR_WIDTH_FLOAT", cl_uint(0)))
     }
 
     /// Every device of every platform, platform by platform: the order behind `opencl:N`.

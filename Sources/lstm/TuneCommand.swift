@@ -10,9 +10,10 @@ struct TuneCommand: ParsableCommand {
         abstract: "Find the fastest kernel tuning for a model shape and remember it.",
         discussion: """
             Each candidate is built fresh, checked against the fp32 output of the default tuning \
-            (candidates that differ are rejected) and timed. The best is stored per device, driver, \
-            model shape and weight precision (not batch: the last tune of a shape wins) in \
-            $LSTM_CACHE_DIR/tuning.json (default ~/.cache/lstm-runtime).
+            (candidates that differ are rejected) and timed. The search covers the vector width \
+            (8 or 16 units per block), then the recurrence's tiles and launch mode, then the GEMM's. \
+            The best is stored per device, driver, model shape, weight precision and batch class \
+            (1, 2-31 or 32+ sequences) in $LSTM_CACHE_DIR/tuning.json (default ~/.cache/lstm-runtime).
             """)
 
     @OptionGroup var shape: WorkloadOptions
@@ -61,8 +62,10 @@ struct TuneCommand: ParsableCommand {
         guard let best = outcome.best else {
             throw CommandError.nothingToCheck(command: "store", reason: "no candidate tuning ran correctly")
         }
-        try TuningCache.shared.store(best, device: outcome.device, configuration: workload.configuration, precision: weightPrecision)
+        try TuningCache.shared.store(
+            best, device: outcome.device, configuration: workload.configuration, precision: weightPrecision,
+            batchClass: outcome.batchClass)
         let place = TuningCache.shared.file.map { "stored in \($0.path)" } ?? "not stored: the cache is off (LSTM_CACHE_DIR=off)"
-        Terminal.print("best: \(best); \(place)")
+        Terminal.print("best for batch class \(outcome.batchClass.rawValue): \(best); \(place)")
     }
 }

@@ -8,18 +8,41 @@ struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Check the OpenCL kernels against the CPU reference on a sweep of random models.",
-        discussion: "Without --device, every OpenCL device is checked. Exits 1 if any case is out of tolerance.")
+        discussion: """
+            Without --device, every OpenCL device is checked. Without --vector-width, each runs the \
+            tuning it would run for the case (a stored one, else the device's defaults); with it, the \
+            device's defaults at that vector width (units per block: 4, 8 or 16), or at each of them \
+            with `all`. Exits 1 if any case is out of tolerance.
+            """)
 
     @Option(help: "opencl or opencl:N (default: every OpenCL device).", transform: ArgumentParsing.device)
     var device: DeviceSelection?
     @Option(help: "Seed for the random models and inputs.")
     var seed: UInt64 = 1
+    @Option(name: .customLong("vector-width"), help: "Kernel vector width: 4, 8, 16 or all (default: the tuning in use).")
+    var vectorWidth: String?
+
+    func validate() throws {
+        _ = try widthsToVerify()
+    }
+
+    /// The vector widths to check, or `[nil]` for the tuning the engine picks itself.
+    private func widthsToVerify() throws -> [Int?] {
+        guard let vectorWidth else { return [nil] }
+        if vectorWidth == "all" { return KernelTuning.supportedVectorWidths }
+        guard let width = Int(vectorWidth), KernelTuning.supportedVectorWidths.contains(width) else {
+            throw ValidationError("--vector-width must be one of \(KernelTuning.supportedVectorWidths.map(String.init).joined(separator: ", ")) or all")
+        }
+        return [width]
+    }
 
     func run() throws {
         let selections = try devicesToVerify()
         var failures = 0
         for selection in selections {
-            failures += try verify(on: selection)
+            for width in try widthsToVerify() {
+                failures += try verify(on: selection, vectorWidth: width)
+            }
         }
         if failures > 0 { throw ExitCode.failure }
     }
@@ -41,14 +64,20 @@ struct VerifyCommand: ParsableCommand {
     }
 
     /// Runs the sweep on one device, prints its table and returns the number of failed cases.
-    private func verify(on selection: DeviceSelection) throws -> Int {
+    private func verify(on selection: DeviceSelection, vectorWidth: Int?) throws -> Int {
+        let tuning = try vectorWidth.flatMap { width -> KernelTuning? in
+            guard let device = try selection.resolvedDevice() else { return nil }
+            var tuning = KernelTuning.defaults(for: device)
+            tuning.vectorWidth = width
+            return tuning
+        }
         var table = TextTable(["CASE", "SHAPE", "FEATURES", "MAX ABS ERR", "MAX REL ERR", "RESULT"], rightAligned: [0, 3, 4])
         var problems: [String] = []
         var deviceName = selection.description
         let cases = VerificationCase.sweep
         for (index, testCase) in cases.enumerated() {
             Terminal.progress("verify \(selection): case \(index + 1)/\(cases.count) \(testCase.shape)")
-            let outcome = check(testCase, seed: seed &+ UInt64(index), on: selection)
+            let outcome = check(testCase, seed: seed &+ UInt64(index), on: selection, tuning: tuning)
             if let name = outcome.deviceName { deviceName = name }
             let passed = outcome.comparison?.passed ?? false
             table.append([
@@ -62,23 +91,24 @@ struct VerifyCommand: ParsableCommand {
             }
         }
         Terminal.progress(nil)
-        Terminal.print("Verifying \(deviceName) against the CPU reference (seed \(seed))")
+        let widthNote = tuning.map { ", vector width \($0.vectorWidth)" } ?? ""
+        Terminal.print("Verifying \(deviceName) against the CPU reference (seed \(seed)\(widthNote))")
         Terminal.print("tolerance: fp32 \(Tolerance.float32); f16 weights \(Tolerance.float16Weights)")
         table.print()
         problems.forEach { Terminal.print("FAIL \($0)") }
-        Terminal.print("\(cases.count - problems.count)/\(cases.count) cases passed on \(deviceName)")
+        Terminal.print("\(cases.count - problems.count)/\(cases.count) cases passed on \(deviceName)\(widthNote)")
         Terminal.print()
         return problems.count
     }
 
-    private func check(_ testCase: VerificationCase, seed: UInt64, on selection: DeviceSelection)
+    private func check(_ testCase: VerificationCase, seed: UInt64, on selection: DeviceSelection, tuning: KernelTuning?)
         -> (comparison: TensorComparison?, error: String?, deviceName: String?)
     {
         do {
             let model = try LSTMModel.random(testCase.configuration, seed: seed &* 7919)
             let problem = try ForwardProblem(testCase.input(seed: seed), configuration: testCase.configuration)
             let expected = try CPUReference(model: model).run(problem)
-            let options = EngineOptions(weightPrecision: testCase.precision, notice: { _ in }, poisonsWorkspace: true)
+            let options = EngineOptions(weightPrecision: testCase.precision, tuning: tuning, notice: { _ in }, poisonsWorkspace: true)
             let engine = try LSTMEngine(model: model, device: selection, options: options)
             let got = try engine.run(problem)
             return (ResultComparison.compare(got, expected, tolerance: testCase.tolerance), nil, engine.backendName)

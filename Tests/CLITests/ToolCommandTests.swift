@@ -86,6 +86,30 @@ struct ToolCommandTests {
         #expect(result.standardOutput.contains("best"), "\(result)")
         let stored = try Data(contentsOf: cache.file("tuning.json"))
         let entries = try #require(try JSONSerialization.jsonObject(with: stored) as? [String: Any])
-        #expect(entries.keys.contains { $0.contains("I8-H16-P0-L1-D1-peep0|f32") }, "\(entries.keys)")
+        #expect(entries.keys.contains { $0.contains("I8-H16-P0-L1-D1-peep0|f32|batch-small") }, "\(entries.keys)")
+        let tunings = try #require(entries.values.first as? [String: Any])
+        #expect([8, 16].contains(tunings["vectorWidth"] as? Int ?? 0), "\(tunings)")
+        #expect(result.standardOutput.contains("vec=8") && result.standardOutput.contains("vec=16"), "\(result)")
+    }
+
+    @Test("tune at batch 1 stores under the single-sequence class and tries batch-1 tiles")
+    func tuneBatchOne() throws {
+        try requireOpenCLDevice()
+        let cache = try TemporaryFolder()
+        let result = try LSTMBinary.run(
+            ["tune", "--input-size", "8", "--hidden", "40", "--batch", "1", "--steps", "3", "--repeat", "1"],
+            environment: ["LSTM_CACHE_DIR": cache.url.path])
+        #expect(result.status == 0, "\(result)")
+        #expect(result.standardOutput.contains("wideBlocks="), "\(result)")
+        let stored = try Data(contentsOf: cache.file("tuning.json"))
+        let entries = try #require(try JSONSerialization.jsonObject(with: stored) as? [String: Any])
+        #expect(entries.keys.contains { $0.hasSuffix("|batch-single") }, "\(entries.keys)")
+    }
+
+    @Test("verify refuses a vector width the kernels do not have")
+    func verifyBadWidth() throws {
+        let result = try LSTMBinary.run(["verify", "--vector-width", "12"])
+        #expect(result.status == 64, "\(result)")
+        #expect(result.standardError.contains("--vector-width"), "\(result)")
     }
 }

@@ -26,14 +26,26 @@ struct OptionsAndCacheTests {
         let file = folder.appendingPathComponent("tuning.json")
         let configuration = LSTMConfiguration(inputSize: 8, hiddenSize: 16, layerCount: 2)
         let tuning = KernelTuning(gemmRows: 2, stepRows: 1, projectionRows: 4, gemmLocal: 8, stepLocal: 2)
-        try TuningCache(file: file).store(tuning, device: device, configuration: configuration, precision: .float32)
+        let single = KernelTuning(vectorWidth: 16, gemmRows: 6, wideBlocks: 3)
+        try TuningCache(file: file).store(tuning, device: device, configuration: configuration, precision: .float32, batchClass: .large)
+        try TuningCache(file: file).store(single, device: device, configuration: configuration, precision: .float32, batchClass: .single)
 
         let reloaded = TuningCache(file: file)
-        #expect(reloaded.lookup(device: device, configuration: configuration, precision: .float32) == tuning)
-        #expect(reloaded.lookup(device: device, configuration: configuration, precision: .float16) == nil)
+        #expect(reloaded.lookup(device: device, configuration: configuration, precision: .float32, batchClass: .large) == tuning)
+        #expect(reloaded.lookup(device: device, configuration: configuration, precision: .float32, batchClass: .single) == single)
+        #expect(reloaded.lookup(device: device, configuration: configuration, precision: .float32, batchClass: .small) == nil)
+        #expect(reloaded.tunings(device: device, configuration: configuration, precision: .float32) == [.large: tuning, .single: single])
+        #expect(reloaded.lookup(device: device, configuration: configuration, precision: .float16, batchClass: .large) == nil)
         var other = configuration
         other.hiddenSize = 17
-        #expect(reloaded.lookup(device: device, configuration: other, precision: .float32) == nil)
+        #expect(reloaded.lookup(device: device, configuration: other, precision: .float32, batchClass: .large) == nil)
+    }
+
+    @Test("a tuning stored before vector widths existed decodes at width 8")
+    func legacyTuningDecodes() throws {
+        let json = #"{"gemmRows": 2, "stepRows": 3, "projectionRows": 4, "gemmLocal": 8, "stepLocal": 2, "persistentRecurrence": true}"#
+        let tuning = try JSONDecoder().decode(KernelTuning.self, from: Data(json.utf8))
+        #expect(tuning == KernelTuning(vectorWidth: 8, gemmRows: 2, stepRows: 3, projectionRows: 4, gemmLocal: 8, stepLocal: 2))
     }
 
     @Test("an engine built with a tuning uses it and still matches the reference")

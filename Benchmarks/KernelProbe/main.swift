@@ -1,0 +1,123 @@
+// lstm-kernel-probe: times several kernel tunings of one workload in one process,
+// interleaved round by round (so a noisy, shared machine hits every tuning alike), and with
+// --profile prints the device time per kernel from OpenCL profiling events: where a pass's
+// time goes (input-projection GEMM, recurrence) for each tuning.
+//
+//   lstm-kernel-probe --input-size 512 --hidden 512 --batch 1 --steps 100 [--f16] [--rounds 7]
+//       [--profile] [--tuning "vec=16 stepRows=4 ..."]...
+//
+// A tuning is space-separated key=value pairs over KernelTuning's fields (vec, gemmRows,
+// stepRows, projectionRows, wideBlocks, gemmLocal, stepLocal, persistent); unnamed fields
+// take the device's defaults. Without --tuning it runs the device's defaults.
+import Foundation
+import LSTMBenchmarks
+import LSTMOpenCL
+import LSTMRuntime
+
+struct ProbeError: Error, CustomStringConvertible {
+    let description: String
+}
+
+func parseTuning(_ text: String, base: KernelTuning) throws -> KernelTuning {
+    var tuning = base
+    for pair in text.split(separator: " ") {
+        let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+        guard parts.count == 2 else { throw ProbeError(description: "tuning field '\(pair)' is not key=value") }
+        if parts[0] == "persistent" {
+            guard let value = Bool(parts[1]) else { throw ProbeError(description: "persistent takes true or false") }
+            tuning.persistentRecurrence = value
+            continue
+        }
+        guard let value = Int(parts[1]) else { throw ProbeError(description: "tuning field '\(pair)' needs an integer") }
+        switch parts[0] {
+        case "vec": tuning.vectorWidth = value
+        case "gemmRows": tuning.gemmRows = value
+        case "stepRows": tuning.stepRows = value
+        case "projectionRows": tuning.projectionRows = value
+        case "wideBlocks": tuning.wideBlocks = value
+        case "gemmLocal": tuning.gemmLocal = value
+        case "stepLocal": tuning.stepLocal = value
+        default: throw ProbeError(description: "unknown tuning field '\(parts[0])'")
+        }
+    }
+    return tuning
+}
+
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    return sorted.isEmpty ? .nan : sorted[sorted.count / 2]
+}
+
+func probe() throws {
+    var arguments = Array(CommandLine.arguments.dropFirst())
+    var sizes: [String: Int] = ["input-size": 512, "hidden": 512, "batch": 1, "steps": 100, "rounds": 7, "repeat": 5]
+    var tuningTexts: [String] = []
+    var half = false
+    var profile = false
+    while !arguments.isEmpty {
+        let flag = arguments.removeFirst()
+        switch flag {
+        case "--f16": half = true
+        case "--profile": profile = true
+        case "--tuning":
+            guard !arguments.isEmpty else { throw ProbeError(description: "--tuning needs a value") }
+            tuningTexts.append(arguments.removeFirst())
+        default:
+            let name = String(flag.dropFirst(2))
+            guard flag.hasPrefix("--"), sizes[name] != nil, !arguments.isEmpty, let value = Int(arguments.removeFirst()), value >= 1 else {
+                throw ProbeError(description: "unknown flag or bad value: \(flag)")
+            }
+            sizes[name] = value
+        }
+    }
+    setenv("POCL_AFFINITY", "1", 0)
+    let device = try Device.first()
+    let configuration = LSTMConfiguration(inputSize: sizes["input-size"]!, hiddenSize: sizes["hidden"]!)
+    let workload = Workload(configuration, batch: sizes["batch"]!, steps: sizes["steps"]!)
+    let base = KernelTuning.defaults(for: device, batchClass: BatchClass(batch: workload.batch))
+    let tunings = try (tuningTexts.isEmpty ? [""] : tuningTexts).map { try parseTuning($0, base: base) }
+    let model = try workload.model()
+    let problem = try workload.problem()
+    let precision: WeightPrecision = half ? .float16 : .float32
+    let backends = try tunings.map { tuning in
+        try OpenCLBackend(model: model, device: device, options: OpenCLBackendOptions(weightPrecision: precision, tuning: tuning, profiling: profile))
+    }
+    let reference = try backends[0].run(problem)
+    for backend in backends {
+        let result = try backend.run(problem)
+        let same = result.output.map(\.bitPattern) == reference.output.map(\.bitPattern)
+        print("\(backend.tuning): \(same ? "bitwise equal to the first" : "DIFFERS from the first")")
+    }
+    var times = [[Double]](repeating: [], count: backends.count)
+    var profiles = [[String: [Double]]](repeating: [:], count: backends.count)
+    for round in 0..<sizes["rounds"]! {
+        for offset in backends.indices {
+            let index = (offset + round) % backends.count
+            var perRound: [Double] = []
+            for _ in 0..<sizes["repeat"]! {
+                let start = DispatchTime.now().uptimeNanoseconds
+                _ = try backends[index].run(problem)
+                perRound.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+                if let entries = backends[index].lastProfile?.entries {
+                    for entry in entries { profiles[index][entry.kernel, default: []].append(entry.milliseconds) }
+                }
+            }
+            times[index].append(median(perRound))
+        }
+    }
+    let flops = workload.flops
+    print("\(workload) \(precision.rawValue) on \(device.name), \(sizes["rounds"]!) rounds x \(sizes["repeat"]!) passes")
+    for (index, backend) in backends.enumerated() {
+        let ms = median(times[index])
+        let kernels = profiles[index].keys.sorted().map { "\($0) \(String(format: "%.3f", median(profiles[index][$0]!))) ms" }
+        print(String(format: "%8.3f ms %7.1f GFLOP/s  x%.3f  ", ms, flops / ms / 1e6, ms / median(times[0]))
+              + "\(backend.tuning)" + (kernels.isEmpty ? "" : "  [" + kernels.joined(separator: ", ") + "]"))
+    }
+}
+
+do {
+    try probe()
+} catch {
+    FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+    exit(1)
+}
