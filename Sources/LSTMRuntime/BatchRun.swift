@@ -16,6 +16,18 @@ public struct BatchRunOptions: Sendable {
     /// The default budget: 1 GiB.
     public static let defaultMemoryBudget = 1 << 30
 
+    /// The budget for an explicit cap: the cap, else `LSTM_DEVICE_MEMORY_LIMIT`, else 1 GiB.
+    ///
+    /// - Throws: ``RuntimeError/invalidMemoryLimit(_:)`` for an unreadable variable.
+    public static func memoryBudget(limit: Int?) throws -> Int {
+        if let limit { return limit }
+        guard let text = ProcessInfo.processInfo.environment[EngineOptions.memoryLimitVariable], !text.isEmpty else {
+            return defaultMemoryBudget
+        }
+        guard let bytes = EngineOptions.parseByteCount(text) else { throw RuntimeError.invalidMemoryLimit(text) }
+        return bytes
+    }
+
     public init(memoryBudget: Int = BatchRunOptions.defaultMemoryBudget, sequencesPerSlice: Int? = nil, groupsByLength: Bool = true) {
         self.memoryBudget = memoryBudget
         self.sequencesPerSlice = sequencesPerSlice
