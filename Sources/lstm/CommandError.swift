@@ -8,6 +8,8 @@ enum CommandError: Error, CustomStringConvertible {
     case duplicateOutput(path: String)
     /// A lengths file that is not a one-dimensional array.
     case lengthsNotVector(path: String, shape: [Int])
+    /// Slices given to `lstm join` that do not fit together.
+    case cannotJoin(reason: String)
     /// `verify` or `tune` without an OpenCL device to work on.
     case nothingToCheck(command: String, reason: String)
 
@@ -19,6 +21,8 @@ enum CommandError: Error, CustomStringConvertible {
             return "\(path) is given for two outputs; give each of --output, --h-n and --c-n its own file"
         case .lengthsNotVector(let path, let shape):
             return "\(path): lengths must be a one-dimensional int32 or int64 array [batch], got shape \(shape)"
+        case .cannotJoin(let reason):
+            return "cannot join: \(reason); nothing was written"
         case .nothingToCheck(let command, let reason):
             return "nothing to \(command): \(reason)"
         }

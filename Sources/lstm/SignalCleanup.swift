@@ -1,7 +1,8 @@
 // Removing the temporary result files when the process is interrupted: SIGINT, SIGTERM and
 // SIGHUP are caught on a dispatch queue (not in a signal handler, so taking a lock and
 // unlinking are safe), the registered temporaries are removed, and the signal is raised
-// again with its default action so the parent sees the process die of it.
+// again with its default action so the parent sees the process die of it (exit status
+// 128 + the signal's number if it cannot be raised).
 import Dispatch
 import Foundation
 import LSTMRuntime
@@ -18,6 +19,11 @@ enum SignalCleanup {
             source.setEventHandler {
                 TemporaryFiles.removeAll()
                 signal(signalNumber, SIG_DFL)
+                // The signal may be blocked (a parent's mask is inherited): unblock it here.
+                var set = sigset_t()
+                sigemptyset(&set)
+                sigaddset(&set, signalNumber)
+                pthread_sigmask(SIG_UNBLOCK, &set, nil)
                 kill(getpid(), signalNumber)
                 _exit(128 + signalNumber)
             }
