@@ -45,9 +45,12 @@ public final class BatchInputs: BatchSource, @unchecked Sendable {
         }
         let states = configuration.layerCount * configuration.directionCount
         let hiddenShape = [states, batch, configuration.outputSize]
-        let cellShape = [states, batch, configuration.hiddenSize]
+        let cellShape = [states, batch, configuration.cellStateSize]
         if let hidden = initialHidden, hidden.shape != hiddenShape {
             throw ShapeError("h0 has shape \(hidden.shape), expected \(hiddenShape) ([layers·directions, batch, \(configuration.projectionSize > 0 ? "proj_size" : "hidden_size")])")
+        }
+        if initialCell != nil, !configuration.hasCellState {
+            throw ShapeError("a \(configuration.cell) has no cell state: c0 is for LSTMs only")
         }
         if let cell = initialCell, cell.shape != cellShape {
             throw ShapeError("c0 has shape \(cell.shape), expected \(cellShape) ([layers·directions, batch, hidden_size])")
@@ -82,7 +85,8 @@ public final class BatchInputs: BatchSource, @unchecked Sendable {
             configuration: configuration, sequence: .memory(problem.sequence),
             shape: [problem.steps, problem.batch, configuration.inputSize], batchFirst: false,
             initialHidden: (.memory(problem.initialHidden), [states, problem.batch, configuration.outputSize]),
-            initialCell: (.memory(problem.initialCell), [states, problem.batch, configuration.hiddenSize]),
+            initialCell: configuration.hasCellState
+                ? (.memory(problem.initialCell), [states, problem.batch, configuration.cellStateSize]) : nil,
             lengths: problem.lengths)
     }
 
@@ -116,8 +120,8 @@ public final class BatchInputs: BatchSource, @unchecked Sendable {
         }
         let hidden = initialHidden?.gather(outerCount: states, batch: batch, width: configuration.outputSize, runs: runs, releasing: false)
             ?? Array(repeating: 0, count: states * count * configuration.outputSize)
-        let cell = initialCell?.gather(outerCount: states, batch: batch, width: configuration.hiddenSize, runs: runs, releasing: false)
-            ?? Array(repeating: 0, count: states * count * configuration.hiddenSize)
+        let cell = initialCell?.gather(outerCount: states, batch: batch, width: configuration.cellStateSize, runs: runs, releasing: false)
+            ?? Array(repeating: 0, count: states * count * configuration.cellStateSize)
         return ForwardProblem(
             configuration: configuration, steps: sliceSteps, batch: count, sequence: input,
             initialHidden: hidden, initialCell: cell, lengths: slice.sequences.map { lengths[$0] })

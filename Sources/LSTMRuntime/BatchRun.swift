@@ -48,7 +48,7 @@ public enum BatchRun {
         let hostPerSequence = floats * (
             steps * configuration.inputSize
                 + 2 * steps * configuration.directionCount * configuration.outputSize  // result, and its copy being written
-                + 2 * states * (configuration.outputSize + configuration.hiddenSize))
+                + 2 * states * (configuration.outputSize + configuration.cellStateSize))
         let probe = min(batch, 64)
         let devicePerSequence = scheduler.engines
             .map { ($0.deviceBytes(steps: steps, batch: probe) ?? hostPerSequence * probe) / probe }

@@ -29,8 +29,8 @@ public final class NumpyResultFiles: BatchSink {
                 try NumpyStreamWriter(shape: [states, batch, configuration.outputSize], to: $0)
             }
             do {
-                self.finalCell = try finalCell.map {
-                    try NumpyStreamWriter(shape: [states, batch, configuration.hiddenSize], to: $0)
+                self.finalCell = try finalCell.flatMap { url in configuration.hasCellState ? url : nil }.map {
+                    try NumpyStreamWriter(shape: [states, batch, configuration.cellStateSize], to: $0)
                 }
             } catch {
                 hiddenWriter?.discard()
@@ -53,7 +53,7 @@ public final class NumpyResultFiles: BatchSink {
             }
         }
         if let finalCell, !part.finalCell.isEmpty {
-            try layout.statePieces(part.finalCell, slice, outer: layout.states, width: configuration.hiddenSize) {
+            try layout.statePieces(part.finalCell, slice, outer: layout.states, width: configuration.cellStateSize) {
                 try finalCell.write($0, atElement: $1)
             }
         }

@@ -88,7 +88,7 @@ public final class ResultAssembler: BatchSink {
         result = ForwardResult(
             output: Array(repeating: .nan, count: steps * batch * layout.width),
             finalHidden: Array(repeating: .nan, count: states * batch * configuration.outputSize),
-            finalCell: Array(repeating: .nan, count: states * batch * configuration.hiddenSize))
+            finalCell: Array(repeating: .nan, count: states * batch * configuration.cellStateSize))
     }
 
     public func store(_ part: ForwardResult, for slice: BatchSlice) throws {
@@ -106,7 +106,7 @@ public final class ResultAssembler: BatchSink {
             result.finalCell = []  // a cell without a cell state (GRU)
             return
         }
-        try layout.statePieces(part.finalCell, slice, outer: layout.states, width: configuration.hiddenSize) { values, offset in
+        try layout.statePieces(part.finalCell, slice, outer: layout.states, width: configuration.cellStateSize) { values, offset in
             result.finalCell.replaceSubrange(offset..<(offset + values.count), with: values)
         }
     }

@@ -10,6 +10,8 @@ enum CommandError: Error, CustomStringConvertible {
     case lengthsNotVector(path: String, shape: [Int])
     /// Slices given to `lstm join` that do not fit together.
     case cannotJoin(reason: String)
+    /// `--c0` or `--c-n` for a cell without a c state (GRU).
+    case noCellState(flag: String, cell: String)
     /// `verify` or `tune` without an OpenCL device to work on.
     case nothingToCheck(command: String, reason: String)
 
@@ -23,6 +25,8 @@ enum CommandError: Error, CustomStringConvertible {
             return "\(path): lengths must be a one-dimensional int32 or int64 array [batch], got shape \(shape)"
         case .cannotJoin(let reason):
             return "cannot join: \(reason); nothing was written"
+        case .noCellState(let flag, let cell):
+            return "\(flag) is for LSTM models: this model is a \(cell), which has no cell state (only h0 / h_n); nothing was computed or written"
         case .nothingToCheck(let command, let reason):
             return "nothing to \(command): \(reason)"
         }
