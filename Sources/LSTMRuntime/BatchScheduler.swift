@@ -24,6 +24,11 @@ public final class BatchScheduler {
     /// How many slices each engine may have waiting ahead of it (read, not yet computing).
     public let readAhead: Int
 
+    /// Seconds each engine spent computing (in ``LSTMEngine/run(_:)``) during the last
+    /// ``run(_:source:sink:progress:)``, in the order of `engines`: compare with the wall
+    /// time to see how much reading and writing the pipeline failed to hide.
+    public private(set) var busySeconds: [Double] = []
+
     /// Creates a scheduler over `engines` (at least one).
     public init(engines: [LSTMEngine], readAhead: Int = 1) {
         self.engines = engines
@@ -66,12 +71,16 @@ public final class BatchScheduler {
             ready.close()
         }
         let remaining = Countdown(engines.count)
-        for engine in engines {
+        let busy = BusyClock(engines.count)
+        for (position, engine) in engines.enumerated() {
             spawn(group) {
                 defer { if remaining.decrement() == 0 { done.close() } }
                 while let (slice, problem) = ready.pop() {
                     do {
-                        guard done.push((slice, try engine.run(problem))) else { return }
+                        let started = DispatchTime.now().uptimeNanoseconds
+                        let result = try engine.run(problem)
+                        busy.add(DispatchTime.now().uptimeNanoseconds - started, to: position)
+                        guard done.push((slice, result)) else { return }
                     } catch {
                         stop(error)
                         return
@@ -94,6 +103,7 @@ public final class BatchScheduler {
             progress?(stored)
         }
         group.wait()
+        busySeconds = busy.seconds
         if let error = failure.error { throw error }
         guard storedSlices == slices.count else {
             throw RuntimeError.problemTooLarge("internal error: \(storedSlices) of \(slices.count) batch slices were computed")
@@ -126,6 +136,26 @@ private final class FirstFailure: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return first
+    }
+}
+
+/// Nanoseconds of work per engine, added from the engines' threads.
+private final class BusyClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var nanoseconds: [UInt64]
+
+    init(_ count: Int) { nanoseconds = Array(repeating: 0, count: count) }
+
+    func add(_ amount: UInt64, to position: Int) {
+        lock.lock()
+        nanoseconds[position] += amount
+        lock.unlock()
+    }
+
+    var seconds: [Double] {
+        lock.lock()
+        defer { lock.unlock() }
+        return nanoseconds.map { Double($0) / 1e9 }
     }
 }
 

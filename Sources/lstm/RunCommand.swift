@@ -97,7 +97,9 @@ struct RunCommand: ParsableCommand {
         let milliseconds = Date().timeIntervalSince(started) * 1000
         let width = loaded.model.configuration.directionCount * loaded.model.configuration.outputSize
         let shape = batchFirst ? [range.count, inputs.steps, width] : [inputs.steps, range.count, width]
-        let names = engines.map(\.backendName).joined(separator: ", ")
+        let names = zip(engines, scheduler.busySeconds)
+            .map { "\($0.backendName) (computing \(Format.milliseconds($1 * 1000)) ms)" }
+            .joined(separator: ", ")
         Terminal.standardError(
             "ran on \(names) in \(Format.milliseconds(milliseconds)) ms (\(slices.count) batch slice\(slices.count == 1 ? "" : "s")"
                 + "\(shard.map { ", shard \($0)" } ?? "")); wrote \(output) \(shape)")
