@@ -20,21 +20,40 @@ for tool in slurmctld slurmd sbatch sinfo munged; do
 done
 [ -x "$lstm" ] || fail "no lstm binary at $lstm (swift build first)"
 
+# The daemons must not inherit the caller's descriptors: a parent that waits for its child's
+# pipes to close (as Foundation's Process does) would otherwise wait for the daemons too.
+for fd in /proc/$$/fd/*; do
+    fd="${fd##*/}"
+    if [ "$fd" -gt 2 ] 2>/dev/null; then eval "exec $fd>&-" 2>/dev/null || true; fi
+done
+
 scratch="$(mktemp -d /tmp/lstm-slurm-XXXXXX)"
 chmod 755 "$scratch"
 started_munge=0
+started_slurm=0
+stop() {  # stop PIDFILE: SIGTERM, up to 10 s to go, then SIGKILL
+    [ -s "$1" ] || return 0
+    local pid
+    pid="$(cat "$1")"
+    kill "$pid" 2>/dev/null || return 0
+    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+}
 cleanup() {
     local status=$?
-    for pidfile in "$scratch/slurmd.pid" "$scratch/slurmctld.pid"; do
-        if [ -s "$pidfile" ]; then kill "$(cat "$pidfile")" 2>/dev/null || true; fi
-    done
-    if [ "$started_munge" = 1 ] && [ -s "$scratch/munged.pid" ]; then kill "$(cat "$scratch/munged.pid")" 2>/dev/null || true; fi
-    sleep 1
+    trap - EXIT INT TERM
+    # Only this script's cluster: its own slurm.conf, never the caller's SLURM_CONF.
+    if [ "$started_slurm" = 1 ]; then SLURM_CONF="$scratch/slurm.conf" timeout 10 scontrol shutdown >/dev/null 2>&1 || true; fi
+    stop "$scratch/slurmd.pid"
+    stop "$scratch/slurmctld.pid"
+    if [ "$started_munge" = 1 ]; then stop "$scratch/munged.pid"; fi
     if [ $status -ne 0 ] && [ -d "$scratch/log" ]; then tail -n 20 "$scratch"/log/*.log >&2 || true; fi
     rm -rf "$scratch"
     exit $status
 }
 trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 # munge: reuse a running daemon, else start one on its own socket.
 socket=/run/munge/munge.socket.2
@@ -76,6 +95,7 @@ NodeName=$host CPUs=$(nproc) RealMemory=1000 State=UNKNOWN
 PartitionName=debug Nodes=$host Default=YES MaxTime=10 State=UP
 CONF
 export SLURM_CONF="$scratch/slurm.conf"
+started_slurm=1
 slurmctld -f "$SLURM_CONF"
 slurmd -f "$SLURM_CONF"
 for _ in $(seq 60); do
