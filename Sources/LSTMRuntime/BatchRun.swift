@@ -12,6 +12,9 @@ public struct BatchRunOptions: Sendable {
     /// Group sequences by length so short ones do not run padded steps (only when some
     /// length is below T; results are bitwise the same either way).
     public var groupsByLength: Bool
+    /// The per-step cost of a slice, in sequences, that length grouping weighs against
+    /// padded work (see ``BatchSlicing/stepOverheadSequences``).
+    public var stepOverheadSequences = BatchSlicing.stepOverheadSequences
 
     /// The default budget: 1 GiB.
     public static let defaultMemoryBudget = 1 << 30
@@ -71,7 +74,8 @@ public enum BatchRun {
             configuration: inputs.configuration, steps: inputs.steps, batch: range.count, scheduler: scheduler,
             options: options)
         if options.groupsByLength && inputs.hasShortSequences {
-            return BatchSlicing.groupedByLength(range, lengths: inputs.lengths, steps: inputs.steps, limit: limit)
+            return BatchSlicing.groupedByLength(
+                range, lengths: inputs.lengths, steps: inputs.steps, limit: limit, stepOverhead: options.stepOverheadSequences)
         }
         return BatchSlicing.contiguous(range, steps: inputs.steps, limit: limit)
     }

@@ -36,8 +36,9 @@ public struct BatchSlice: Sendable, Equatable {
 public enum BatchSlicing {
     /// Per-step cost of one slice, counted in sequence-steps: each step of each slice pays a
     /// synchronisation and streams the recurrent weights once whatever its row count, so a
-    /// cut into many thin slices is not free. A modelling constant, not a measured figure.
-    public static let stepOverheadSequences = 16
+    /// cut into many thin slices is not free. Chosen by timing 2, 4, 8 and 16 on PoCL
+    /// (Benchmarks/RESULTS.md): thin slices cost little there, so padded work dominates.
+    public static let stepOverheadSequences = 4
 
     /// Contiguous slices of at most `limit` sequences over `range`, all running `steps` steps.
     public static func contiguous(_ range: Range<Int>, steps: Int, limit: Int) -> [BatchSlice] {
@@ -50,17 +51,19 @@ public enum BatchSlicing {
     /// Slices of at most `limit` sequences over `range`, grouped by length so that no slice
     /// runs many steps for sequences that ended long before: the sequences are ordered by
     /// length and cut where the padded work plus a per-step overhead is smallest
-    /// (``stepOverheadSequences``). Every slice's `steps` is its longest length.
+    /// (`stepOverhead`, ``stepOverheadSequences`` by default). Every slice's `steps` is its longest length.
     ///
     /// With every length equal to `steps`, this is ``contiguous(_:steps:limit:)``.
-    public static func groupedByLength(_ range: Range<Int>, lengths: [Int], steps: Int, limit: Int) -> [BatchSlice] {
+    public static func groupedByLength(
+        _ range: Range<Int>, lengths: [Int], steps: Int, limit: Int, stepOverhead: Int = stepOverheadSequences
+    ) -> [BatchSlice] {
         let members = Array(range)
         guard members.contains(where: { lengths[$0] != steps }) else {
             return contiguous(range, steps: steps, limit: limit)
         }
         // Stable order by length: equal lengths keep their batch order.
         let ordered = members.sorted { (lengths[$0], $0) < (lengths[$1], $1) }
-        let cuts = cheapestCuts(ordered.map { lengths[$0] }, limit: max(1, limit))
+        let cuts = cheapestCuts(ordered.map { lengths[$0] }, limit: max(1, limit), overhead: max(0, stepOverhead))
         var slices: [BatchSlice] = []
         var start = 0
         for end in cuts {
@@ -75,7 +78,7 @@ public enum BatchSlicing {
     /// The ends of the groups of an ascending length list that minimise
     /// Σ (longest length) × (group size + overhead), with at most `limit` per group
     /// (dynamic programming over the cut positions).
-    static func cheapestCuts(_ sorted: [Int], limit: Int) -> [Int] {
+    static func cheapestCuts(_ sorted: [Int], limit: Int, overhead: Int) -> [Int] {
         let count = sorted.count
         guard count > 0 else { return [] }
         var best = [Int](repeating: Int.max, count: count + 1)
@@ -84,7 +87,7 @@ public enum BatchSlicing {
         for end in 1...count {
             let longest = sorted[end - 1]  // ascending: a group's last member is its longest
             for start in max(0, end - limit)..<end where best[start] != Int.max {
-                let cost = best[start] + longest * (end - start + stepOverheadSequences)
+                let cost = best[start] + longest * (end - start + overhead)
                 if cost < best[end] {
                     best[end] = cost
                     previous[end] = start

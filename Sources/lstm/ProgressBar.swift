@@ -19,8 +19,10 @@ final class ProgressBar: @unchecked Sendable {
     private let lock = NSLock()
     private var lastDrawn = Date.distantPast
     private var drewSomething = false
+    private var done = 0
 
-    /// A bar for `total` items named `unit` ("sequences", "workloads").
+    /// A bar for `total` items named `unit` ("sequences", "workloads"); 0 for a count whose
+    /// total is not known in advance (then it shows the count and the elapsed time only).
     init(total: Int, unit: String, mode: ProgressMode) {
         self.total = total
         self.unit = unit
@@ -35,16 +37,42 @@ final class ProgressBar: @unchecked Sendable {
     /// Reports `done` items finished; draws at most ten times a second on a terminal (every
     /// five seconds otherwise), and always when everything is done.
     func update(_ done: Int) {
+        update(done, detail: nil)
+    }
+
+    /// Reports `done` items finished with what is running now (`detail`, appended to the bar).
+    func update(_ done: Int, detail: String?) {
         guard enabled else { return }
         lock.lock()
         defer { lock.unlock() }
+        self.done = done
         let now = Date()
         let interval: TimeInterval = onTerminal ? 0.1 : 5
-        guard done >= total || now.timeIntervalSince(lastDrawn) >= interval else { return }
+        guard (total > 0 && done >= total) || detail != nil || now.timeIntervalSince(lastDrawn) >= interval else { return }
+        if !onTerminal && now.timeIntervalSince(lastDrawn) < interval && !(total > 0 && done >= total) { return }
         lastDrawn = now
-        let line = Self.line(done: done, total: total, unit: unit, elapsed: now.timeIntervalSince(start))
+        var line = Self.line(done: done, total: total, unit: unit, elapsed: now.timeIntervalSince(start))
+        if let detail { line += "  " + detail }
+        if onTerminal { line = String(line.prefix(160)) }
         FileHandle.standardError.write(Data((onTerminal ? "\r\u{1B}[K" + line : line + "\n").utf8))
         drewSomething = true
+    }
+
+    /// Describes what runs now without changing the count (`bench` and `tune` stages).
+    func note(_ detail: String) {
+        lock.lock()
+        let current = done
+        lock.unlock()
+        update(current, detail: detail)
+    }
+
+    /// Erases the bar on a terminal so a result line can be printed; the next update redraws it.
+    func clear() {
+        guard enabled, onTerminal else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        if drewSomething { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        drewSomething = false
     }
 
     /// Ends the bar: on a terminal, moves past it so later lines start on a fresh one.
@@ -57,7 +85,9 @@ final class ProgressBar: @unchecked Sendable {
     }
 
     /// `[#########...........]  1200/20000 sequences  512.3/s  elapsed 0:02  remaining 0:36`.
+    /// With an unknown total (0): `3 candidates  elapsed 0:12`.
     static func line(done: Int, total: Int, unit: String, elapsed: TimeInterval) -> String {
+        guard total > 0 else { return "\(done) \(unit)  elapsed \(clock(elapsed))" }
         let width = 24
         let fraction = total > 0 ? min(1, Double(done) / Double(total)) : 1
         let filled = Int((fraction * Double(width)).rounded(.down))
