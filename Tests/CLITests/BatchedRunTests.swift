@@ -1,6 +1,7 @@
 // `lstm run` on batches cut into slices: over several devices, as shards joined with
 // `lstm join`, with progress, and interrupted by signals (nothing may be left behind).
 import Foundation
+import LSTMTestSupport
 import LSTMCore
 import LSTMFormats
 import Testing

@@ -2,6 +2,7 @@
 // starts and stops (Debian's slurmd, slurmctld, slurm-client and munge; root). CI installs
 // those packages (.ci/run), so there it always runs.
 import Foundation
+import LSTMTestSupport
 import Testing
 
 @Suite("Slurm array job of shards")

@@ -2,6 +2,7 @@
 // must give bitwise the result of one engine's single pass over the whole batch.
 import Foundation
 import LSTMRuntime
+import LSTMTestSupport
 import Testing
 
 @Suite("Batch slices, length grouping, shards and several engines")
@@ -10,14 +11,14 @@ struct BatchRunTests {
         inputSize: 5, hiddenSize: 19, projectionSize: 6, layerCount: 2, bidirectional: true, hasPeepholes: true)
 
     static func problem(steps: Int, batch: Int, seed: UInt64) throws -> ForwardProblem {
-        try ForwardProblem(randomInput(configuration, steps: steps, batch: batch, seed: seed), configuration: configuration)
+        try ForwardProblem(SeededInputs.inputWithLengths(configuration, steps: steps, batch: batch, seed: seed), configuration: configuration)
     }
 
     static func expectBitwise(_ got: ForwardResult, _ expected: ForwardResult, _ context: String,
                               sourceLocation: SourceLocation = #_sourceLocation) {
         for (name, a, b) in [("output", got.output, expected.output), ("h_n", got.finalHidden, expected.finalHidden),
                              ("c_n", got.finalCell, expected.finalCell)] {
-            let difference = firstDifference(a, b)
+            let difference = OutputComparison.firstDifference(a, b)
             #expect(difference == nil, "\(context): \(name): \(difference ?? "")", sourceLocation: sourceLocation)
         }
     }
@@ -67,6 +68,19 @@ struct BatchRunTests {
             Self.expectBitwise(got, whole, "\(device), \(perSlice) per slice")
             #expect(seen.last == 23 && seen == seen.sorted(), "progress \(seen)")
         }
+    }
+
+    @Test("a GRU (no cell state) runs in slices on the CPU reference: bitwise one pass, no c_n")
+    func gruWithoutCellState() throws {
+        let gru = LSTMConfiguration(cell: .gru, inputSize: 4, hiddenSize: 7, layerCount: 2, bidirectional: true)
+        let model = try LSTMModel.random(gru, seed: 51)
+        let problem = try ForwardProblem(SeededInputs.inputWithLengths(gru, steps: 5, batch: 9, seed: 52), configuration: gru)
+        #expect(problem.initialCell.isEmpty)
+        let engine = try LSTMEngine(model: model, device: .cpu, options: quietOptions)
+        let whole = try engine.run(problem)
+        let got = try BatchRun.run(problem, engines: [engine], options: BatchRunOptions(sequencesPerSlice: 2))
+        #expect(got.finalCell.isEmpty && whole.finalCell.isEmpty)
+        Self.expectBitwise(got, whole, "GRU, 2 per slice")
     }
 
     @Test("shards concatenated along the batch are bitwise the whole run")
@@ -140,7 +154,7 @@ struct BatchRunTests {
         for (name, a, b) in [("output", got[0], expected.output), ("h_n", got[1], expected.finalHidden),
                              ("c_n", got[2], expectedCell)] {
             #expect(a.shape == b.shape, "\(name) shape")
-            let difference = firstDifference(a.values, b.values)
+            let difference = OutputComparison.firstDifference(a.values, b.values)
             #expect(difference == nil, "\(name): \(difference ?? "")")
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["cn.npy", "hn.npy", "x.npy", "y.npy"])
