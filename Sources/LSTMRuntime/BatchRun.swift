@@ -52,7 +52,7 @@ public enum BatchRun {
             steps * configuration.inputSize
                 + 2 * steps * configuration.directionCount * configuration.outputSize  // result, and its copy being written
                 + 2 * states * (configuration.outputSize + configuration.cellStateSize))
-        let probe = min(batch, 64)
+        let probe = max(1, min(batch, 64))
         let devicePerSequence = scheduler.engines
             .map { ($0.deviceBytes(steps: steps, batch: probe) ?? hostPerSequence * probe) / probe }
             .reduce(0, +)

@@ -47,6 +47,7 @@ public final class BatchScheduler {
     public func run(
         _ slices: [BatchSlice], source: BatchSource, sink: BatchSink, progress: ((Int) -> Void)? = nil
     ) throws {
+        busySeconds = Array(repeating: 0, count: engines.count)
         guard !slices.isEmpty else { return }
         guard !engines.isEmpty else { throw RuntimeError.noOpenCLDevice }
         let ready = BoundedQueue<(BatchSlice, ForwardProblem)>(capacity: engines.count * readAhead)

@@ -129,6 +129,26 @@ struct BatchedRunTests {
         try Self.expectSameFiles(folder, "whole-", "joined-")
     }
 
+    @Test("more shards than sequences: empty slices, and the join is still the whole run")
+    func moreShardsThanSequences() throws {
+        let folder = try TemporaryFolder()
+        try Self.writeCase(into: folder, configuration: Self.configuration, steps: 2, batch: 3, seed: 73)
+        let whole = try LSTMBinary.run(Self.runArguments(folder, prefix: "whole-", extra: ["--device", "cpu"]))
+        #expect(whole.status == 0, "\(whole)")
+        let count = 5
+        for k in 0..<count {
+            let shard = try LSTMBinary.run(Self.runArguments(folder, prefix: "s\(k)-", extra: ["--device", "cpu", "--shard", "\(k)/\(count)"]))
+            #expect(shard.status == 0, "\(shard)")
+        }
+        #expect(try NumpyFile.readFloats(contentsOf: folder.file("s0-y.npy")).shape == [2, 0, 48])
+        for name in ["y.npy", "hn.npy", "cn.npy"] {
+            let joined = try LSTMBinary.run(
+                ["join", "--output", folder.file("joined-" + name).path] + (0..<count).map { folder.file("s\($0)-" + name).path })
+            #expect(joined.status == 0, "\(joined)")
+        }
+        try Self.expectSameFiles(folder, "whole-", "joined-")
+    }
+
     @Test("bad shards and mismatched joins are clear errors")
     func badShardsAndJoins() throws {
         let folder = try TemporaryFolder()
