@@ -111,7 +111,7 @@ public final class OpenCLBackend: LSTMBackend {
     }
 
     /// The workspace and launch plan for this shape, reused while the shape stays the same.
-    private func prepared(steps: Int, batch: Int) throws -> (Workspace, ForwardPlan) {
+    func prepared(steps: Int, batch: Int) throws -> (Workspace, ForwardPlan) {
         if let workspace, let plan, workspace.steps == steps, workspace.batch == batch { return (workspace, plan) }
         plan = nil  // release the old kernels and buffers before allocating new ones
         workspace = nil

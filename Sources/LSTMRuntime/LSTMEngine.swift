@@ -20,9 +20,11 @@ public final class LSTMEngine: @unchecked Sendable {
     /// e.g. `cpu-reference` or `opencl:0 (pthread-haswell)`.
     public var backendName: String { backend.name }
     private let backend: LSTMBackend
+    /// The same backend when it is an OpenCL device (kept typed for streaming sessions).
+    let openCL: OpenCLBackend?
     /// The kernel tuning the OpenCL backend was built with, or `nil` on the CPU reference.
     public let kernelTuning: KernelTuning?
-    private let lock = NSLock()
+    let lock = NSLock()
     private let memoryLimit: Int?
 
     /// Binds `model` to a backend.
@@ -37,6 +39,7 @@ public final class LSTMEngine: @unchecked Sendable {
             self.device = nil
             backend = CPUReference(model: model)
             kernelTuning = nil
+            openCL = nil
             return
         }
         self.device = device.device
@@ -46,6 +49,7 @@ public final class LSTMEngine: @unchecked Sendable {
             options: OpenCLBackendOptions(weightPrecision: options.weightPrecision, tuning: tuning))
         openCL.poisonsWorkspace = options.poisonsWorkspace
         backend = openCL
+        self.openCL = openCL
         kernelTuning = openCL.tuning
     }
 
