@@ -74,7 +74,9 @@ enum RecurrentExecution {
             return recurrent.layout == 0 ? array : LayoutOperators.permute(array, [1, 0, 2])
         }
         if let name = recurrent.finalHiddenOutput { produced.append((name, final(result.finalHidden))) }
-        if let name = recurrent.finalCellOutput { produced.append((name, final(result.finalCell))) }
+        if let name = recurrent.finalCellOutput, recurrent.model.configuration.hasCellState {
+            produced.append((name, final(result.finalCell)))
+        }
         return produced
     }
 

@@ -97,10 +97,11 @@ public struct RecurrentNode: Sendable {
 
         // ONNX LSTM rows are i, o, f, c; PyTorch's are i, f, g(=c), o. ONNX GRU: z, r, h; PyTorch: r, z, n.
         let order = isLSTM ? [0, 2, 3, 1] : [1, 0, 2]
-        guard isLSTM else {
-            throw context.fail("GRU import needs the GRU cell, which this build does not have yet")
+        let linearBeforeReset = node.attribute("linear_before_reset")?.int ?? 0
+        guard linearBeforeReset == 0 || linearBeforeReset == 1 else {
+            throw context.fail("attribute linear_before_reset \(linearBeforeReset) is not 0 or 1")
         }
-        var cells: [LSTMCellWeights] = []
+        var layer: [LayerWeights] = []
         for d in 0..<directions {
             let gateRows = gates * hidden
             func rows(_ array: ONNXArray, _ offset: Int, width: Int) -> [Float] {
@@ -113,26 +114,27 @@ public struct RecurrentNode: Sendable {
                 }
                 return result
             }
-            var cell = LSTMCellWeights(
+            var weights = LayerWeights(
                 inputWeights: rows(w, d * gateRows * inputSize, width: inputSize),
                 recurrentWeights: rows(r, d * gateRows * hidden, width: hidden))
             if let b {
-                cell.inputBias = rows(b, d * 2 * gateRows, width: 1)
-                cell.recurrentBias = rows(b, d * 2 * gateRows + gateRows, width: 1)
+                weights.inputBias = rows(b, d * 2 * gateRows, width: 1)
+                weights.recurrentBias = rows(b, d * 2 * gateRows + gateRows, width: 1)
             }
             if let p {
                 // ONNX P is i, o, f; ours is rows i, f, o.
                 let values = p.floats
                 let base = d * 3 * hidden
-                cell.peepholeWeights = [0, 2, 1].flatMap { values[(base + $0 * hidden)..<(base + ($0 + 1) * hidden)] }
+                weights.peepholeWeights = [0, 2, 1].flatMap { values[(base + $0 * hidden)..<(base + ($0 + 1) * hidden)] }
             }
-            cells.append(cell)
+            layer.append(weights)
         }
         let configuration = LSTMConfiguration(
-            inputSize: inputSize, hiddenSize: hidden, layerCount: 1, bidirectional: directions == 2,
-            hasBias: b != nil, hasPeepholes: p != nil)
+            cell: isLSTM ? .lstm : .gru, inputSize: inputSize, hiddenSize: hidden, layerCount: 1,
+            bidirectional: directions == 2, hasBias: b != nil, hasPeepholes: p != nil,
+            linearBeforeReset: isLSTM || linearBeforeReset == 1)
         do {
-            model = try LSTMModel(configuration: configuration, cells: [cells])
+            model = try LSTMModel(configuration: configuration, layers: [layer])
         } catch {
             throw context.fail("its weights do not form a model: \(error)")
         }

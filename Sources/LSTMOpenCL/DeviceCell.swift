@@ -12,7 +12,7 @@ struct DeviceCell {
     /// [Pp/8][H][8], or a 1-element placeholder without projection.
     let projection: Buffer
 
-    init(_ cell: LSTMCellWeights, layer: Int, configuration: LSTMConfiguration,
+    init(_ cell: LayerWeights, layer: Int, configuration: LSTMConfiguration,
          precision: WeightPrecision, context: Context, queue: CommandQueue) throws {
         let hidden = configuration.hiddenSize
         func upload(_ values: [Float], asWeights: Bool) throws -> Buffer {
@@ -31,7 +31,7 @@ struct DeviceCell {
         recurrentWeights = try upload(
             WeightPacking.packGateWeights(cell.recurrentWeights, hiddenSize: hidden, inputSize: configuration.outputSize),
             asWeights: true)
-        let bias = cell.combinedBias(hiddenSize: hidden).map(Float.init)
+        let bias = cell.combinedBias(rows: 4 * hidden).map(Float.init)
         self.bias = try upload(WeightPacking.packGateVector(bias, hiddenSize: hidden), asWeights: false)
         if let peepholes = cell.peepholeWeights {
             self.peepholes = try upload(WeightPacking.packPeepholes(peepholes, hiddenSize: hidden), asWeights: false)

@@ -58,6 +58,9 @@ public final class OpenCLBackend: LSTMBackend {
     ///
     /// - Parameter deviceIndex: the device's position in `Device.all()`, for the name only.
     public init(model: LSTMModel, device: Device, deviceIndex: Int? = nil, options: OpenCLBackendOptions = .init()) throws {
+        guard model.configuration.cell == .lstm else {
+            throw ModelError.invalidConfiguration("the OpenCL kernels for \(model.configuration.cell) models are not built yet; use --device cpu")
+        }
         self.device = device
         self.model = model
         self.options = options
@@ -71,7 +74,7 @@ public final class OpenCLBackend: LSTMBackend {
         kernels = try LSTMKernelSet(context: context, configuration: model.configuration,
                                     precision: options.weightPrecision, tuning: tuning)
         let configuration = model.configuration
-        cells = try model.cells.enumerated().map { layer, directions in
+        cells = try model.layers.enumerated().map { layer, directions in
             try directions.map { cell in
                 try DeviceCell(cell, layer: layer, configuration: configuration,
                                precision: options.weightPrecision, context: context, queue: queue)

@@ -19,7 +19,7 @@ struct DemoCommand: ParsableCommand {
         let workload = Self.workload
         let configuration = workload.configuration
         let model = try workload.model()
-        let parameters = model.cells.joined().reduce(0) { total, cell in
+        let parameters = model.layers.joined().reduce(0) { total, cell in
             total + cell.inputWeights.count + cell.recurrentWeights.count
                 + (cell.inputBias?.count ?? 0) + (cell.recurrentBias?.count ?? 0)
                 + (cell.projectionWeights?.count ?? 0) + (cell.peepholeWeights?.count ?? 0)

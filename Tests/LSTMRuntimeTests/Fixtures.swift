@@ -55,8 +55,14 @@ func compare(_ got: LSTMOutput, _ expected: LSTMOutput, tolerance: Tolerance) ->
     TensorComparison(merging: [
         TensorComparison(got.output, expected.output, tolerance: tolerance),
         TensorComparison(got.finalHidden, expected.finalHidden, tolerance: tolerance),
-        TensorComparison(got.finalCell, expected.finalCell, tolerance: tolerance),
-    ], tolerance: tolerance)
+    ] + cellStateComparison(got.finalCell, expected.finalCell, tolerance: tolerance), tolerance: tolerance)
+}
+
+/// c_n compared when either side has one: a c_n on one side only fails (shape [0] against its shape).
+func cellStateComparison(_ got: Tensor?, _ expected: Tensor?, tolerance: Tolerance) -> [TensorComparison] {
+    guard got != nil || expected != nil else { return [] }
+    let absent = Tensor(repeating: 0, shape: [0])
+    return [TensorComparison(got ?? absent, expected ?? absent, tolerance: tolerance)]
 }
 
 /// A seeded random input with initial states and unsorted lengths (first 1, second T).
@@ -68,7 +74,7 @@ func randomInput(_ configuration: LSTMConfiguration, steps: Int, batch: Int, see
     return LSTMInput(
         sequence: generator.tensor([steps, batch, configuration.inputSize]),
         initialHidden: generator.tensor([states, batch, configuration.outputSize]),
-        initialCell: generator.tensor([states, batch, configuration.hiddenSize]),
+        initialCell: configuration.hasCellState ? generator.tensor([states, batch, configuration.hiddenSize]) : nil,
         lengths: lengths)
 }
 
@@ -86,8 +92,11 @@ func firstDifference(_ got: [Float], _ expected: [Float]) -> String? {
 /// Expects output, h_n and c_n to be bitwise equal (NaN payloads and signed zeros included).
 func expectBitwiseEqual(_ got: LSTMOutput, _ expected: LSTMOutput, _ context: String,
                         sourceLocation: SourceLocation = #_sourceLocation) {
-    for (name, a, b) in [("output", got.output, expected.output), ("h_n", got.finalHidden, expected.finalHidden),
-                         ("c_n", got.finalCell, expected.finalCell)] {
+    #expect((got.finalCell == nil) == (expected.finalCell == nil), "\(context): c_n present on one side only",
+            sourceLocation: sourceLocation)
+    var pairs = [("output", got.output, expected.output), ("h_n", got.finalHidden, expected.finalHidden)]
+    if let gotCell = got.finalCell, let expectedCell = expected.finalCell { pairs.append(("c_n", gotCell, expectedCell)) }
+    for (name, a, b) in pairs {
         #expect(a.shape == b.shape, "\(context): \(name) shape", sourceLocation: sourceLocation)
         let difference = firstDifference(a.values, b.values)
         #expect(difference == nil, "\(context): \(name): \(difference ?? "")", sourceLocation: sourceLocation)

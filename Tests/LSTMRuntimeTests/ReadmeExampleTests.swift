@@ -26,7 +26,7 @@ struct ReadmeExampleTests {
 
         #expect(result.output.shape == [6, 3, 20])
         #expect(result.finalHidden.shape == [2, 3, 20])
-        #expect(result.finalCell.shape == [2, 3, 20])
+        #expect(result.finalCell?.shape == [2, 3, 20])
         let written = try NumpyFile.readFloats(contentsOf: folder.appendingPathComponent("y.npy"))
         #expect(written == result.output)
         let expected = try LSTMEngine(model: model, device: .cpu, options: quietOptions).forward(LSTMInput(sequence: input))
