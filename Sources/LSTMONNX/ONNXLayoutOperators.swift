@@ -252,9 +252,9 @@ extension ONNXArray.Values {
 }
 
 enum ShapeMath {
-    /// The most elements an operator may create (Expand, ConstantOfShape): 2^26, 256 MiB of
+    /// The most elements an operator may create (Expand, ConstantOfShape): 2^24, 64 MiB of
     /// float32, far beyond any shape subgraph, so a hostile file cannot make us allocate more.
-    static let elementLimit = 1 << 26
+    static let elementLimit = 1 << 24
 
     /// The product of `shape`, or nil when it overflows or a size is negative.
     static func elementCount(_ shape: [Int]) -> Int? {
