@@ -1,6 +1,6 @@
 // One ONNX LSTM or GRU node, imported: its attributes checked, its weights converted to
-// this runtime's layer weights (PyTorch's gate order), and the names of the values it reads
-// and writes. Attributes whose math the runtime does not implement are refused by name.
+// this runtime's layer weights (PyTorch's gate order), its activations, clip and
+// input_forget read into gate functions, and the names of the values it reads and writes.
 
 import LSTMCore
 
@@ -92,7 +92,7 @@ public struct RecurrentNode: Sendable {
         if let p, p.shape != [directions, 3 * hidden] {
             throw context.fail("P has shape \(p.shape), expected [\(directions), \(3 * hidden)]")
         }
-        try Self.refuseUnimplementedMath(node, context, directions: directions)
+        let gateFunctions = try ONNXGateFunctions.read(node, context, directions: directions)
         attributeSummary = node.attributes.map(Self.describe)
 
         // ONNX LSTM rows are i, o, f, c; PyTorch's are i, f, g(=c), o. ONNX GRU: z, r, h; PyTorch: r, z, n.
@@ -129,33 +129,15 @@ public struct RecurrentNode: Sendable {
             }
             layer.append(weights)
         }
-        let configuration = LSTMConfiguration(
+        var configuration = LSTMConfiguration(
             cell: isLSTM ? .lstm : .gru, inputSize: inputSize, hiddenSize: hidden, layerCount: 1,
             bidirectional: directions == 2, hasBias: b != nil, hasPeepholes: p != nil,
             linearBeforeReset: isLSTM || linearBeforeReset == 1)
+        configuration.gateFunctions = gateFunctions
         do {
             model = try LSTMModel(configuration: configuration, layers: [layer])
         } catch {
             throw context.fail("its weights do not form a model: \(error)")
-        }
-    }
-
-    /// Refuses, by name, attributes whose math is not the default cell's: until the runtime
-    /// implements them, running would give a silently wrong answer.
-    private static func refuseUnimplementedMath(_ node: ONNXNode, _ context: OperatorContext, directions: Int) throws {
-        if let clip = node.attribute("clip") {
-            throw context.fail("attribute clip (\(clip.float.map { "\($0)" } ?? "?")) is not supported yet: this runtime does not clip gate inputs")
-        }
-        if let forget = node.attribute("input_forget")?.int, forget != 0 {
-            throw context.fail("attribute input_forget=\(forget) (coupled input and forget gates) is not supported yet")
-        }
-        if let activations = node.attribute("activations") {
-            let defaults = node.opType == "LSTM" ? ["sigmoid", "tanh", "tanh"] : ["sigmoid", "tanh"]
-            let expected = Array(repeatElement(defaults, count: directions).joined())
-            let given = activations.texts.map { $0.lowercased() }
-            guard given == expected else {
-                throw context.fail("attribute activations \(activations.texts) is not supported yet: only the default \(expected.map { $0 == "sigmoid" ? "Sigmoid" : "Tanh" }) is implemented")
-            }
         }
     }
 

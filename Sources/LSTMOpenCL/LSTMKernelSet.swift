@@ -44,7 +44,8 @@ final class LSTMKernelSet {
             "-D WEIGHT_HALF=\(precision == .float16 ? 1 : 0)",
             "-D HAS_PEEPHOLES=\(configuration.hasPeepholes ? 1 : 0)",
             "-D HAS_PROJECTION=\(configuration.projectionSize > 0 ? 1 : 0)",
-        ].joined(separator: " ")
+            configuration.gateFunctions.compilerDefinitions,
+        ].filter { !$0.isEmpty }.joined(separator: " ")
         program = try ProgramCache.program(context: context, source: ProgramCache.combinedSource(), options: options)
         self.configuration = configuration
         self.tuning = tuning

@@ -61,6 +61,10 @@ public final class OpenCLBackend: LSTMBackend {
         guard model.configuration.cell == .lstm else {
             throw ModelError.invalidConfiguration("the OpenCL kernels for \(model.configuration.cell) models are not built yet; use --device cpu")
         }
+        // The gate-function definitions (common.cl) are wired into the LSTM cell update only.
+        guard model.configuration.cell == .lstm || model.configuration.gateFunctions.isStandard else {
+            throw ModelError.invalidConfiguration("the OpenCL \(model.configuration.cell) kernels do not implement the gate functions \(model.configuration.gateFunctions); use --device cpu")
+        }
         self.device = device
         self.model = model
         self.options = options

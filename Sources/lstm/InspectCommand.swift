@@ -52,6 +52,7 @@ struct InspectCommand: ParsableCommand {
             let configuration = node.model.configuration
             Terminal.print("  bias: \(configuration.hasBias ? "yes" : "no")\(node.opType == "LSTM" ? ", peepholes: \(configuration.hasPeepholes ? "yes" : "no")" : ", linear_before_reset: \(configuration.linearBeforeReset ? 1 : 0)")")
             Terminal.print("  attributes: \(node.attributeSummary.isEmpty ? "(none)" : node.attributeSummary.joined(separator: ", "))")
+            Terminal.print("  gate functions: \(configuration.gateFunctions.isStandard ? "standard (" : "")\(configuration.gateFunctions)\(configuration.gateFunctions.isStandard ? ")" : "")")
         }
         let defaults = program.defaultBindings
         let pairs: [(String, String?)] = [

@@ -8,10 +8,14 @@ Two kinds:
     onnxruntime, checked against the torch module itself.
   * node-*: single LSTM / GRU nodes built with onnx.helper, one per attribute. Expected
     outputs from onnxruntime, except layout=1 (onnxruntime refuses it), where they come
-    from reference_onnx.py, the NumPy implementation of the spec. reference_onnx.py is
-    cross-checked against onnxruntime on every node case onnxruntime runs.
+    from reference_onnx.py, the NumPy implementation of the spec; likewise where onnxruntime
+    departs from the spec: `clip` (it does not clip h's input; the reference without that
+    clip is checked against it) and absent activation_alpha/beta (it uses 0, the spec the
+    operators' defaults). reference_onnx.py is cross-checked against onnxruntime on every
+    node case onnxruntime runs.
   * error-*: graphs that must be refused with a message containing case.json's
-    `expect_error` (unsupported attributes and operators).
+    `expect_error` (an unsupported operator, activations that differ per direction, an
+    unknown activation).
 
 Each folder: model.onnx [+ model.onnx.data], feed_<k>.npy, expected_<k>.npy and case.json
 {"source", "description", "feeds": {graph input: file}, "fetches": {graph output: file},
@@ -145,7 +149,8 @@ def node_model(op, inputs, outputs, inits, attrs, opset=14, value_infos=None):
 
 
 def node_case(name, op, *, T=5, B=3, I=4, H=6, direction="forward", layout=0, peephole=False, lengths=None,
-              states=False, bias=True, opset=14, attrs=None, use_ort=True, expect_error=None, seed=0):
+              states=False, bias=True, opset=14, attrs=None, use_ort=True, expect_error=None, seed=0,
+              cross_check=None, input_scale=1.0):
     rng = np.random.default_rng(1000 + seed)
     D = 2 if direction == "bidirectional" else 1
     G = 4 if op == "LSTM" else 3
@@ -153,7 +158,7 @@ def node_case(name, op, *, T=5, B=3, I=4, H=6, direction="forward", layout=0, pe
     R = rng.uniform(-0.5, 0.5, (D, G * H, H)).astype(np.float32)
     Bv = rng.uniform(-0.5, 0.5, (D, 2 * G * H)).astype(np.float32) if bias else None
     P = rng.uniform(-0.5, 0.5, (D, 3 * H)).astype(np.float32) if peephole else None
-    X = rng.standard_normal((B, T, I) if layout else (T, B, I)).astype(np.float32)
+    X = (input_scale * rng.standard_normal((B, T, I) if layout else (T, B, I))).astype(np.float32)
     sshape = (B, D, H) if layout else (D, B, H)
     h0 = rng.standard_normal(sshape).astype(np.float32) if states else None
     c0 = rng.standard_normal(sshape).astype(np.float32) if states and op == "LSTM" else None
@@ -202,11 +207,27 @@ def node_case(name, op, *, T=5, B=3, I=4, H=6, direction="forward", layout=0, pe
     model_path = os.path.join(path, "model.onnx")
     onnx.save(model, model_path)
 
-    spec = recurrent(op, X, W, R, Bv, lengths=lengths, h0=h0, c0=c0, P=P, direction=direction, layout=layout,
-                     clip=attrs.get("clip"), input_forget=attrs.get("input_forget", 0),
-                     activations=attrs.get("activations"), alphas=attrs.get("activation_alpha"),
-                     betas=attrs.get("activation_beta"), linear_before_reset=attrs.get("linear_before_reset", 0))
-    spec = dict(zip(out_names, spec))
+    if expect_error:
+        write_case(path, "none", f"single {op} node with attributes {attrs}: must be refused", feeds, {}, expect_error)
+        print(f"{name}: refusal case")
+        return
+
+    def reference(**extra):
+        outputs = recurrent(op, X, W, R, Bv, lengths=lengths, h0=h0, c0=c0, P=P, direction=direction, layout=layout,
+                            clip=attrs.get("clip"), input_forget=attrs.get("input_forget", 0),
+                            activations=attrs.get("activations"), alphas=attrs.get("activation_alpha"),
+                            betas=attrs.get("activation_beta"), linear_before_reset=attrs.get("linear_before_reset", 0),
+                            **extra)
+        return dict(zip(out_names, outputs))
+    spec = reference()
+    if cross_check:
+        # onnxruntime departs from the spec here; check the reference against it where they agree.
+        ours, theirs = reference(**cross_check), run_ort(model_path, feeds)
+        worst = max(float(np.abs(ours[k] - theirs[k]).max()) for k in out_names)
+        assert worst < 1e-5, f"{name}: NumPy reference ({cross_check}) and onnxruntime differ by {worst}"
+        gap = max(float(np.abs(spec[k] - theirs[k]).max()) for k in out_names)
+        assert gap > 1e-3, f"{name}: the case does not tell the spec from onnxruntime (gap {gap})"
+        note = f" (NumPy reference with {cross_check} agrees with onnxruntime to {worst:.1e}; the spec differs by {gap:.2f})"
     if use_ort:
         expected = run_ort(model_path, feeds)
         worst = max(float(np.abs(expected[k] - spec[k]).max()) for k in out_names)
@@ -214,11 +235,12 @@ def node_case(name, op, *, T=5, B=3, I=4, H=6, direction="forward", layout=0, pe
         source = "onnxruntime"
         note = f" (NumPy spec agrees to {worst:.1e})"
     else:
-        expected, source, note = spec, "numpy-spec", ""
+        expected, source = spec, "numpy-spec"
+        note = note if cross_check else ""
     description = f"single {op} node, opset {opset}, T={T} B={B} I={I} H={H}, direction={direction}, layout={layout}" \
                   f"{', peepholes' if peephole else ''}{', sequence_lens ' + str(list(lengths)) if lengths is not None else ''}" \
                   f"{', initial states' if states else ''}{'' if bias else ', no B'}; attributes {attrs}{note}"
-    write_case(path, source, description, feeds, {} if expect_error else expected, expect_error)
+    write_case(path, source, description, feeds, expected)
     print(f"{name}: {source}{note}")
 
 
@@ -262,10 +284,29 @@ def main():
     node_case("node-gru-reverse-lengths", "GRU", direction="reverse", lengths=L, states=True, seed=12)
     node_case("node-gru-layout1", "GRU", layout=1, direction="bidirectional", lengths=L, states=True,
               use_ort=False, seed=13)
-    node_case("error-lstm-clip", "LSTM", attrs={"clip": 0.5}, use_ort=False, expect_error="attribute clip", seed=14)
-    node_case("error-lstm-input-forget", "LSTM", attrs={"input_forget": 1}, expect_error="attribute input_forget", seed=15)
-    node_case("error-lstm-relu", "LSTM", attrs={"activations": ["Sigmoid", "Relu", "Relu"]},
-              expect_error="attribute activations", seed=16)
+    # Gate functions: activations with alpha/beta, clip, input_forget.
+    node_case("node-lstm-clip", "LSTM", attrs={"clip": 0.7}, direction="bidirectional", lengths=L, states=True,
+              use_ort=False, cross_check={"clip_before_h": False}, input_scale=3.0, seed=14)
+    node_case("node-lstm-clip-large", "LSTM", attrs={"clip": 50.0}, seed=21)
+    node_case("node-lstm-input-forget", "LSTM", attrs={"input_forget": 1}, peephole=True, states=True, seed=15)
+    node_case("node-lstm-relu", "LSTM", attrs={"activations": ["Sigmoid", "Relu", "Relu"]}, seed=16)
+    node_case("node-lstm-activations-alpha-beta", "LSTM", direction="bidirectional", lengths=L, states=True, attrs={
+        "activations": ["HardSigmoid", "LeakyRelu", "Affine"] * 2,
+        "activation_alpha": [0.3, 0.05, 0.8, 0.3, 0.05, 0.8], "activation_beta": [0.45, -0.1, 0.45, -0.1]}, seed=17)
+    node_case("node-lstm-activations-elu-softsign", "LSTM", attrs={
+        "activations": ["Sigmoid", "Elu", "Softsign"], "activation_alpha": [0.7]}, seed=18)
+    node_case("node-lstm-activations-scaledtanh-softplus", "LSTM", attrs={
+        "activations": ["Sigmoid", "ScaledTanh", "Softplus"], "activation_alpha": [1.2], "activation_beta": [0.8]}, seed=19)
+    node_case("node-lstm-activations-defaults", "LSTM", attrs={
+        "activations": ["HardSigmoid", "ThresholdedRelu", "Affine"]}, use_ort=False, seed=20)
+    node_case("node-gru-activations", "GRU", direction="bidirectional", lengths=L, states=True, attrs={
+        "activations": ["HardSigmoid", "Relu"] * 2, "activation_alpha": [0.25, 0.25], "activation_beta": [0.4, 0.4]}, seed=22)
+    node_case("node-gru-clip", "GRU", attrs={"clip": 0.6, "linear_before_reset": 1}, input_scale=3.0, seed=23)
+    node_case("error-lstm-activations-per-direction", "LSTM", direction="bidirectional",
+              attrs={"activations": ["Sigmoid", "Tanh", "Tanh", "Sigmoid", "Relu", "Relu"]},
+              expect_error="different functions per direction", seed=24)
+    node_case("error-lstm-unknown-activation", "LSTM", attrs={"activations": ["Sigmoid", "Gelu", "Tanh"]},
+              use_ort=False, expect_error="'Gelu' is not an ONNX recurrent activation", seed=25)
     unsupported_op_case()
 
 

@@ -10,13 +10,19 @@ Layout 1: X [B, T, I], initial_h/c [B, D, H], Y [B, T, D, H], Y_h/Y_c [B, D, H].
 LSTM gates i, o, f, c (G = 4); GRU gates z, r, h (G = 3).
 sequence_lens [B]: sequence b runs steps 0..len-1 (reverse: len-1..0); Y is zero past len.
 Activations per direction: LSTM (f, g, h) default (Sigmoid, Tanh, Tanh); GRU (f, g) default
-(Sigmoid, Tanh). clip bounds every gate pre-activation to [-clip, clip].
+(Sigmoid, Tanh). activation_alpha/beta are consumed in the order of the activations, one per
+activation that takes one (as onnxruntime reads them); where they run out, the defaults of
+the ONNX operator of the same name apply (onnxruntime uses 0 there). clip bounds the input of
+every activation to [-clip, clip], h's input (the cell state) included; onnxruntime does not
+clip h's input, which `clip_before_h=False` reproduces for the cross-check.
 """
 import numpy as np
 
 DEFAULT_ALPHA = {"affine": 1.0, "leakyrelu": 0.01, "thresholdedrelu": 1.0, "scaledtanh": 1.0,
                  "hardsigmoid": 0.2, "elu": 1.0}
 DEFAULT_BETA = {"affine": 0.0, "scaledtanh": 1.0, "hardsigmoid": 0.5}
+TAKES_ALPHA = {"affine", "leakyrelu", "thresholdedrelu", "scaledtanh", "hardsigmoid", "elu"}
+TAKES_BETA = {"affine", "scaledtanh", "hardsigmoid"}
 
 
 def activation(name, alpha=None, beta=None):
@@ -40,7 +46,7 @@ def activation(name, alpha=None, beta=None):
 
 def recurrent(op, X, W, R, B=None, lengths=None, h0=None, c0=None, P=None, direction="forward",
               layout=0, clip=None, input_forget=0, activations=None, alphas=None, betas=None,
-              linear_before_reset=0):
+              linear_before_reset=0, clip_before_h=True):
     """Returns (Y, Y_h, Y_c) in the node's layout; Y_c is None for GRU."""
     f64 = lambda a: None if a is None else np.asarray(a, np.float64)
     X, W, R, B, h0, c0, P = map(f64, (X, W, R, B, h0, c0, P))
@@ -55,8 +61,11 @@ def recurrent(op, X, W, R, B=None, lengths=None, h0=None, c0=None, P=None, direc
     per = 3 if op == "LSTM" else 2
     names = activations or (["Sigmoid", "Tanh", "Tanh"] if op == "LSTM" else ["Sigmoid", "Tanh"]) * D
     alphas = list(alphas or []); betas = list(betas or [])
-    fns = [activation(n, alphas[k] if k < len(alphas) else None, betas[k] if k < len(betas) else None)
-           for k, n in enumerate(names)]
+    fns = []
+    for n in names:
+        a = alphas.pop(0) if n.lower() in TAKES_ALPHA and alphas else None
+        b = betas.pop(0) if n.lower() in TAKES_BETA and betas else None
+        fns.append(activation(n, a, b))
     lengths = np.full(Bn, T) if lengths is None else np.asarray(lengths)
     Y = np.zeros((T, D, Bn, H)); Yh = np.zeros((D, Bn, H)); Yc = np.zeros((D, Bn, H))
     cl = (lambda z: np.clip(z, -clip, clip)) if clip is not None else (lambda z: z)
@@ -86,7 +95,7 @@ def recurrent(op, X, W, R, B=None, lengths=None, h0=None, c0=None, P=None, direc
                     if P is not None:
                         zo = zo + P[d, H:2 * H] * c
                     o = f(cl(zo))
-                    h = o * h_act(c)
+                    h = o * h_act(cl(c) if clip_before_h else c)
                     Yc[d, b] = c
                 else:
                     zx = Wd @ x + Wb
