@@ -36,7 +36,7 @@ public struct BenchmarkResult: Sendable, Encodable {
     public var failed: Bool
 
     enum CodingKeys: String, CodingKey {
-        case workload, device, batch, steps, runs, tuning, note, failed
+        case workload, device, cell, batch, steps, runs, tuning, note, failed
         case inputSize = "input_size", hiddenSize = "hidden_size", projectionSize = "proj_size"
         case layers, bidirectional, peepholes, bias
         case weightPrecision = "weight_precision"
@@ -49,6 +49,7 @@ public struct BenchmarkResult: Sendable, Encodable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(workload, forKey: .workload)
         try container.encode(device, forKey: .device)
+        try container.encode(configuration.cell.rawValue, forKey: .cell)
         try container.encode(configuration.inputSize, forKey: .inputSize)
         try container.encode(configuration.hiddenSize, forKey: .hiddenSize)
         try container.encode(configuration.projectionSize, forKey: .projectionSize)

@@ -1,6 +1,7 @@
 // The OpenCL backend: uploads packed weights once, then runs a forward pass layer by layer
-// in chunks of steps (an input-projection GEMM per direction, then the recurrence: one
-// persistent launch on CPU devices, one fused launch per step elsewhere), synchronising once.
+// in step windows (an input-projection GEMM per direction, then the cell's recurrence: for
+// an LSTM one persistent launch on CPU devices, one fused launch per step elsewhere),
+// synchronising once.
 import LSTMCore
 import OpenCLKit
 
@@ -13,22 +14,22 @@ public struct OpenCLBackendOptions: Sendable {
     /// Time every launch with OpenCL profiling events (see ``OpenCLBackend/lastProfile``).
     /// Costs a little per launch; off for normal use.
     public var profiling: Bool
-    /// Steps per chunk (input projection of the chunk, then its recurrence); `nil` sizes
-    /// chunks so their input projections stay in cache. For tests and experiments.
-    public var chunkSteps: Int?
+    /// Steps per window (input projection of the window, then its recurrence); `nil` sizes
+    /// windows so their input projections stay in cache. For tests and experiments.
+    public var windowSteps: Int?
 
     /// Options with fp32 weights, the device kind's default tuning and no profiling unless given.
     public init(
-        weightPrecision: WeightPrecision = .float32, tuning: KernelTuning? = nil, profiling: Bool = false, chunkSteps: Int? = nil
+        weightPrecision: WeightPrecision = .float32, tuning: KernelTuning? = nil, profiling: Bool = false, windowSteps: Int? = nil
     ) {
         self.weightPrecision = weightPrecision
         self.tuning = tuning
         self.profiling = profiling
-        self.chunkSteps = chunkSteps
+        self.windowSteps = windowSteps
     }
 }
 
-/// Runs an LSTM on one OpenCL device. Not thread-safe: callers serialise ``run(_:)``.
+/// Runs an LSTM or GRU on one OpenCL device. Not thread-safe: callers serialise ``run(_:)``.
 public final class OpenCLBackend: LSTMBackend {
     /// The device the kernels run on.
     public let device: Device
@@ -42,8 +43,7 @@ public final class OpenCLBackend: LSTMBackend {
     public let name: String
     let context: Context
     let queue: CommandQueue
-    let kernels: LSTMKernelSet
-    private let cells: [[DeviceCell]]
+    let kernels: CellKernels
     private var workspace: Workspace?
     private var plan: ForwardPlan?
 
@@ -58,13 +58,6 @@ public final class OpenCLBackend: LSTMBackend {
     ///
     /// - Parameter deviceIndex: the device's position in `Device.all()`, for the name only.
     public init(model: LSTMModel, device: Device, deviceIndex: Int? = nil, options: OpenCLBackendOptions = .init()) throws {
-        guard model.configuration.cell == .lstm else {
-            throw ModelError.invalidConfiguration("the OpenCL kernels for \(model.configuration.cell) models are not built yet; use --device cpu")
-        }
-        // The gate-function definitions (common.cl) are wired into the LSTM cell update only.
-        guard model.configuration.cell == .lstm || model.configuration.gateFunctions.isStandard else {
-            throw ModelError.invalidConfiguration("the OpenCL \(model.configuration.cell) kernels do not implement the gate functions \(model.configuration.gateFunctions); use --device cpu")
-        }
         self.device = device
         self.model = model
         self.options = options
@@ -75,23 +68,21 @@ public final class OpenCLBackend: LSTMBackend {
         let queue = try CommandQueue(context: context, profiling: options.profiling)
         self.context = context
         self.queue = queue
-        kernels = try LSTMKernelSet(context: context, configuration: model.configuration,
+        let build = try KernelBuild(context: context, configuration: model.configuration,
                                     precision: options.weightPrecision, tuning: tuning)
-        let configuration = model.configuration
-        cells = try model.layers.enumerated().map { layer, directions in
-            try directions.map { cell in
-                try DeviceCell(cell, layer: layer, configuration: configuration,
-                               precision: options.weightPrecision, context: context, queue: queue)
-            }
-        }
+        kernels = try model.configuration.cell.kernels.init(build: build, model: model, queue: queue)
         try queue.finish()
     }
 
     /// Device bytes the activations of a problem of this shape need (total, largest buffer).
     public func workspaceFootprint(steps: Int, batch: Int) -> (total: Int, largest: Int) {
-        Workspace.footprint(
-            steps: steps, batch: batch, configuration: model.configuration, workers: kernels.recurrenceWorkers,
-            chunkSteps: options.chunkSteps)
+        layout(steps: steps, batch: batch).footprint
+    }
+
+    private func layout(steps: Int, batch: Int) -> WorkspaceLayout {
+        WorkspaceLayout(
+            steps: steps, batch: batch, configuration: model.configuration, kernels: model.configuration.cell.kernels,
+            workers: kernels.build.recurrenceWorkers, windowSteps: options.windowSteps)
     }
 
     public func run(_ problem: ForwardProblem) throws -> ForwardResult {
@@ -112,18 +103,14 @@ public final class OpenCLBackend: LSTMBackend {
         if let workspace, let plan, workspace.steps == steps, workspace.batch == batch { return (workspace, plan) }
         plan = nil  // release the old kernels and buffers before allocating new ones
         workspace = nil
-        let fresh = try Workspace(
-            steps: steps, batch: batch, configuration: model.configuration, workers: kernels.recurrenceWorkers,
-            chunkSteps: options.chunkSteps, context: context)
-        let freshPlan = try ForwardPlan(kernels: kernels, deviceCells: cells, workspace: fresh)
+        let fresh = try Workspace(layout: layout(steps: steps, batch: batch), context: context)
+        let freshPlan = try ForwardPlan(kernels: kernels, workspace: fresh)
         workspace = fresh
         plan = freshPlan
         return (fresh, freshPlan)
     }
 
     private func poison(_ workspace: Workspace) throws {
-        let written = workspace.layerOutputs + workspace.gates + workspace.projectionInputs
-            + workspace.hidden.flatMap { $0.map { $0[1] } }
-        for buffer in written { try queue.fill(buffer, with: .nan) }
+        for buffer in workspace.writtenByPass { try queue.fill(buffer, with: .nan) }
     }
 }

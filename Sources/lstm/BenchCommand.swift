@@ -12,7 +12,7 @@ struct BenchCommand: ParsableCommand {
         discussion: """
             Give all of --input-size, --hidden, --batch and --steps for one workload, or none to run \
             --suite (standard: the peer shapes and a stacked bidirectional model; deepbench: DeepBench \
-            inference shapes; all). Default devices: the CPU reference and every OpenCL device. A \
+            inference shapes; all); --cell gru runs the same shapes as GRUs. Default devices: the CPU reference and every OpenCL device. A \
             CPU-reference pass over 5 s is timed once. Exits 1 if a device fails or is out of tolerance.
             """)
 
@@ -41,7 +41,7 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
-        let workloads = try shape.workload().map { [$0] } ?? (suite ?? .standard).workloads
+        let workloads = try shape.workload().map { [$0] } ?? (suite ?? .standard).workloads(cell: shape.cell)
         let selections = try devices.isEmpty ? Self.defaultDevices() : devices
         let settings = BenchmarkSettings(repeats: repeats, warmup: warmup, weightPrecision: weightPrecision)
         var results: [BenchmarkResult] = []

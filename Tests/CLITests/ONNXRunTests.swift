@@ -22,7 +22,6 @@ struct ONNXCLIFixture {
     let expectedError: String?
     var base: URL { Self.folder.appendingPathComponent(name) }
     var model: String { base.appendingPathComponent("model.onnx").path }
-    var isGRU: Bool { name.contains("gru") }
 
     init(_ name: String) throws {
         self.name = name
@@ -56,21 +55,10 @@ struct ONNXRunTests {
         try check(ONNXCLIFixture(name), device: "cpu")
     }
 
-    @Test("run --device opencl reproduces onnxruntime (or the spec)", arguments: ONNXCLIFixture.runnable.filter { !$0.contains("gru") })
+    @Test("run --device opencl reproduces onnxruntime (or the spec)", arguments: ONNXCLIFixture.runnable)
     func openCL(name: String) throws {
         try requireOpenCLDevice()
         try check(ONNXCLIFixture(name), device: "opencl")
-    }
-
-    /// GRU kernels are not in this build yet: OpenCL must refuse GRU graphs plainly (the
-    /// CPU reference runs them, above). When GRU kernels land, move these to `openCL`.
-    @Test("run --device opencl refuses GRU graphs until GRU kernels exist", arguments: ONNXCLIFixture.runnable.filter { $0.contains("gru") })
-    func openCLRefusesGRU(name: String) throws {
-        try requireOpenCLDevice()
-        let folder = try TemporaryFolder()
-        let result = try LSTMBinary.run(ONNXCLIFixture(name).arguments(device: "opencl", into: folder))
-        #expect(result.status == 1 && result.standardError.contains("GRU"), "\(result)")
-        #expect(try folder.contents().isEmpty)
     }
 
     private func check(_ fixture: ONNXCLIFixture, device: String) throws {

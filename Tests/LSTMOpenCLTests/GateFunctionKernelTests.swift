@@ -18,28 +18,39 @@ struct GateFunctionKernelTests {
         GateFunctions(f: .hardSigmoid(alpha: 0.2, beta: 0.5), g: .tanh, h: .relu, clip: 1.5, coupledInputForget: true),
     ]
 
-    static func testCase(_ gates: GateFunctions) -> ReferenceCase {
-        var configuration = LSTMConfiguration(inputSize: 6, hiddenSize: 13, projectionSize: 0, layerCount: 2, bidirectional: true, hasPeepholes: true)
+    /// The LSTM sets, then GRU ones in both reset forms (a GRU uses f and g and the clip).
+    static let cases: [(cell: CellKind, linearBeforeReset: Bool, gates: GateFunctions)] =
+        sets.map { (.lstm, true, $0) } + [
+            (.gru, true, GateFunctions(f: .hardSigmoid(alpha: 0.3, beta: 0.45), g: .relu)),
+            (.gru, false, GateFunctions(f: .sigmoid, g: .softsign, clip: 0.5)),
+            (.gru, false, GateFunctions(f: .hardSigmoid(alpha: 0.2, beta: 0.5), g: .elu(alpha: 0.8))),
+        ]
+
+    static func testCase(_ index: Int) -> ReferenceCase {
+        let (cell, linearBeforeReset, gates) = cases[index]
+        var configuration = cell == .lstm
+            ? LSTMConfiguration(inputSize: 6, hiddenSize: 13, layerCount: 2, bidirectional: true, hasPeepholes: true)
+            : LSTMConfiguration(cell: .gru, inputSize: 6, hiddenSize: 13, layerCount: 2, bidirectional: true, linearBeforeReset: linearBeforeReset)
         configuration.gateFunctions = gates
         return ReferenceCase(configuration, steps: 5, batch: 4, lengths: true, states: true)
     }
 
-    @Test("each gate-function set matches the reference", arguments: sets.indices)
+    @Test("each gate-function set matches the reference", arguments: cases.indices)
     func matchesReference(index: Int) throws {
-        let testCase = Self.testCase(Self.sets[index])
+        let testCase = Self.testCase(index)
         let (model, problem) = try testCase.make(seed: 900 + UInt64(index))
         let expected = try CPUReference(model: model).run(problem)
         for persistent in [true, false] {
             var tuning = KernelTuning.cpuDefault
             tuning.persistentRecurrence = persistent
             let comparison = try ReferenceCase.run(model, problem, precision: .float32, tuning: tuning, against: expected, tolerance: .float32)
-            #expect(comparison.passed, "\(Self.sets[index]) persistent=\(persistent): \(comparison)")
+            #expect(comparison.passed, "\(testCase) \(Self.cases[index].gates) persistent=\(persistent): \(comparison)")
         }
     }
 
-    @Test("the reference differs from the standard cell for each set", arguments: sets.indices)
+    @Test("the reference differs from the standard cell for each set", arguments: cases.indices)
     func referenceChanges(index: Int) throws {
-        let testCase = Self.testCase(Self.sets[index])
+        let testCase = Self.testCase(index)
         let (model, problem) = try testCase.make(seed: 900 + UInt64(index))
         var standardConfiguration = model.configuration
         standardConfiguration.gateFunctions = .standard
@@ -50,6 +61,6 @@ struct GateFunctionKernelTests {
         let got = try CPUReference(model: model).run(problem).output
         let plain = try CPUReference(model: standard).run(standardProblem).output
         let largest = zip(got, plain).map { abs($0 - $1) }.max() ?? 0
-        #expect(largest > 1e-3, "\(Self.sets[index]) changes the output by only \(largest)")
+        #expect(largest > 1e-3, "\(Self.cases[index].gates) changes the output by only \(largest)")
     }
 }

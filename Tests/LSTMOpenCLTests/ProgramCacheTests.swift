@@ -72,7 +72,7 @@ struct ProgramCacheTests {
         var random = SeededGenerator(seed: 9)
         let (rows, inputSize) = (3, 4)
         let x = random.uniform(rows * inputSize)
-        let weights = WeightPacking.packGateWeights(random.uniform(32 * inputSize), hiddenSize: 8, inputSize: inputSize)
+        let weights = WeightPacking.packGateWeights(random.uniform(32 * inputSize), gateCount: 4, hiddenSize: 8, inputSize: inputSize)
         let bias = random.uniform(32)
         func buffer(_ values: [Float]) throws -> Buffer {
             let buffer = try Buffer(context: context, byteCount: values.count * 4)
