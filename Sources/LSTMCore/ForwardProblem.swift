@@ -127,11 +127,3 @@ public struct ForwardResult: Sendable {
         )
     }
 }
-
-/// Something that can run a forward pass: the CPU reference or an OpenCL device.
-public protocol LSTMBackend: AnyObject {
-    /// A short human-readable name (`cpu-reference`, `opencl:0 (pthread-haswell)`).
-    var name: String { get }
-    /// Runs the whole model over the problem.
-    func run(_ problem: ForwardProblem) throws -> ForwardResult
-}

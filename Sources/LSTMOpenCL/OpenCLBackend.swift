@@ -79,6 +79,18 @@ public final class OpenCLBackend: LSTMBackend {
         layout(steps: steps, batch: batch).footprint
     }
 
+    public func deviceFootprint(steps: Int, batch: Int) -> (total: Int, largest: Int)? {
+        workspaceFootprint(steps: steps, batch: batch)
+    }
+
+    public var deviceMemory: DeviceMemory? {
+        DeviceMemory(total: device.globalMemory, largestAllocation: device.maxAllocation)
+    }
+
+    /// The step kernel's row tile: a batch slice starting on a multiple of it puts every
+    /// sequence in the same tile position as the whole run.
+    public var batchSliceAlignment: Int { max(1, tuning.stepRows) }
+
     private func layout(steps: Int, batch: Int) -> WorkspaceLayout {
         WorkspaceLayout(
             steps: steps, batch: batch, configuration: model.configuration, kernels: model.configuration.cell.kernels,
@@ -99,7 +111,7 @@ public final class OpenCLBackend: LSTMBackend {
     }
 
     /// The workspace and launch plan for this shape, reused while the shape stays the same.
-    private func prepared(steps: Int, batch: Int) throws -> (Workspace, ForwardPlan) {
+    func prepared(steps: Int, batch: Int) throws -> (Workspace, ForwardPlan) {
         if let workspace, let plan, workspace.steps == steps, workspace.batch == batch { return (workspace, plan) }
         plan = nil  // release the old kernels and buffers before allocating new ones
         workspace = nil

@@ -4,11 +4,12 @@
 import Foundation
 import LSTMCore
 import LSTMFormats
+import LSTMTestSupport
 import Testing
 
 /// One folder of Tests/Fixtures/onnx, seen as `lstm run` arguments.
 struct ONNXCLIFixture {
-    static let folder = CLIFixture.folder.appendingPathComponent("onnx")
+    static let folder = FixtureCase.folder.appendingPathComponent("onnx")
     static let names: [String] = {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
         return entries.filter { FileManager.default.fileExists(atPath: folder.appendingPathComponent("\($0)/case.json").path) }.sorted()

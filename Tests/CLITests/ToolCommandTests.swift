@@ -1,5 +1,6 @@
 // `lstm devices`, `verify`, `bench` and `tune` as a user runs them.
 import Foundation
+import LSTMTestSupport
 import Testing
 
 @Suite("lstm devices, verify, bench and tune")

@@ -1,6 +1,7 @@
 // Packed-sequence semantics of per-sequence lengths, as PyTorch's pack_padded_sequence
 // gives them: zero output past the length, final states after each sequence's own last
 // step, and a reverse direction that starts at step L − 1.
+import LSTMTestSupport
 import Testing
 import LSTMCore
 
@@ -37,7 +38,7 @@ struct PackedSequenceTests {
         let (steps, batch) = (6, 5)
         let lengths = [2, 6, 1, 4, 3]
         let model = try LSTMModel.random(configuration, seed: 11)
-        let input = makeInput(configuration, steps: steps, batch: batch, seed: 12, lengths: lengths, batchFirst: batchFirst)
+        let input = SeededInputs.input(configuration, steps: steps, batch: batch, seed: 12, lengths: lengths, batchFirst: batchFirst)
         let output = try referenceForward(model, input).output
         for b in 0..<batch {
             for t in 0..<steps {
@@ -57,7 +58,7 @@ struct PackedSequenceTests {
         let (steps, batch) = (5, 4)
         let lengths = [3, 5, 1, 4]
         let model = try LSTMModel.random(configuration, seed: 21)
-        let input = makeInput(configuration, steps: steps, batch: batch, seed: 22, lengths: lengths)
+        let input = SeededInputs.input(configuration, steps: steps, batch: batch, seed: 22, lengths: lengths)
         let whole = try referenceForward(model, input)
         for b in 0..<batch {
             let length = lengths[b]
@@ -84,7 +85,7 @@ struct PackedSequenceTests {
         let (steps, batch) = (6, 3)
         let lengths = [4, 6, 2]
         let model = try LSTMModel.random(configuration, seed: 31)
-        let input = makeInput(configuration, steps: steps, batch: batch, seed: 32, lengths: lengths)
+        let input = SeededInputs.input(configuration, steps: steps, batch: batch, seed: 32, lengths: lengths)
         let whole = try referenceForward(model, input)
 
         var forwardOnly = configuration
@@ -118,7 +119,7 @@ struct PackedSequenceTests {
         let (steps, batch) = (5, 3)
         let lengths = [2, 5, 3]
         let model = try LSTMModel.random(configuration, seed: 41)
-        let input = makeInput(configuration, steps: steps, batch: batch, seed: 42, lengths: lengths)
+        let input = SeededInputs.input(configuration, steps: steps, batch: batch, seed: 42, lengths: lengths)
         var junk = SeededGenerator(seed: 43)
         var padded = input
         let width = configuration.inputSize

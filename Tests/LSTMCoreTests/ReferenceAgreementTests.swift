@@ -1,5 +1,6 @@
 // CPUReference against the independent NaiveLSTM on seeded random models of every variant
 // and combination: depth, directions, projection, peepholes, biases, lengths, layout, states.
+import LSTMTestSupport
 import Testing
 import LSTMCore
 
@@ -54,8 +55,8 @@ struct ReferenceAgreementTests {
     func agreesWithNaiveImplementation(_ variant: VariantCase) throws {
         let model = try LSTMModel.random(variant.configuration, seed: variant.seed)
         let lengths = variant.unsortedLengths
-            ? unsortedLengths(steps: variant.steps, batch: variant.batch, seed: variant.seed) : nil
-        let input = makeInput(
+            ? SeededInputs.unsortedLengths(steps: variant.steps, batch: variant.batch, seed: variant.seed) : nil
+        let input = SeededInputs.input(
             variant.configuration, steps: variant.steps, batch: variant.batch, seed: variant.seed &+ 1,
             lengths: lengths, batchFirst: variant.batchFirst, withStates: variant.withStates)
 

@@ -2,6 +2,7 @@
 // with poisoned device buffers so an unwritten element fails.
 import LSTMCore
 import LSTMOpenCL
+import LSTMTestSupport
 import OpenCLKit
 import Testing
 
@@ -117,14 +118,11 @@ struct ReferenceCase: CustomStringConvertible {
 
     /// A fresh seeded random model and problem.
     func make(seed: UInt64) throws -> (LSTMModel, ForwardProblem) {
-        var random = SeededGenerator(seed: 1000 + seed)
         let model = try LSTMModel.random(configuration, seed: 77 + seed)
-        let stateCount = configuration.layerCount * configuration.directionCount
-        let input = LSTMInput(
-            sequence: random.tensor([steps, batch, configuration.inputSize]),
-            initialHidden: states ? random.tensor([stateCount, batch, configuration.outputSize]) : nil,
-            initialCell: states && configuration.hasCellState ? random.tensor([stateCount, batch, configuration.hiddenSize]) : nil,
-            lengths: lengths ? (0..<batch).map { _ in Int.random(in: 1...steps, using: &random) } : nil)
+        let input = SeededInputs.input(
+            configuration, steps: steps, batch: batch, seed: 1000 + seed,
+            lengths: lengths ? SeededInputs.unsortedLengths(steps: steps, batch: batch, seed: 2000 + seed) : nil,
+            withStates: states)
         return (model, try ForwardProblem(input, configuration: configuration))
     }
 
@@ -137,12 +135,7 @@ struct ReferenceCase: CustomStringConvertible {
         let options = OpenCLBackendOptions(weightPrecision: precision, tuning: tuning, windowSteps: windowSteps)
         let backend = try OpenCLBackend(model: model, device: try Device.first(), options: options)
         backend.poisonsWorkspace = true
-        let got = try backend.run(problem)
-        let parts = try [(got.output, expected.output), (got.finalHidden, expected.finalHidden), (got.finalCell, expected.finalCell)]
-            .map { a, b in
-                TensorComparison(try Tensor(shape: [a.count], values: a), try Tensor(shape: [b.count], values: b), tolerance: tolerance)
-            }
-        return TensorComparison(merging: parts, tolerance: tolerance)
+        return try OutputComparison.compare(try backend.run(problem), expected, tolerance: tolerance)
     }
 }
 

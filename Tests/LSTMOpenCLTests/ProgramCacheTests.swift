@@ -3,6 +3,7 @@
 import Foundation
 import LSTMCore
 import LSTMOpenCL
+import LSTMTestSupport
 import OpenCLKit
 import Testing
 
@@ -97,9 +98,7 @@ struct ProgramCacheTests {
     }
 
     private func withTemporaryFolder(_ body: (URL) throws -> Void) throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lstm-cache-test-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try body(folder)
+        let folder = try TemporaryFolder(prefix: "lstm-cache-test")
+        try body(folder.url)
     }
 }
