@@ -31,6 +31,10 @@ struct BenchCommand: ParsableCommand {
     var json = false
     @Option(help: "standard, deepbench or all (when no size flags are given).", transform: ArgumentParsing.suite)
     var suite: BenchmarkSuite?
+    @Option(help: "Progress bar on stderr: auto (when stderr is a terminal), always or never (default: auto).")
+    var progress: ProgressMode = .auto
+    @Flag(help: "Time one-frame feeds of a streaming session (median, p99) against the one-shot pass's per-step time.")
+    var stream = false
 
     func validate() throws {
         guard repeats >= 1, warmup >= 0 else { throw ValidationError("--repeat must be at least 1 and --warmup at least 0") }
@@ -42,21 +46,24 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         let workloads = try shape.workload().map { [$0] } ?? (suite ?? .standard).workloads(cell: shape.cell)
+        if stream { return try runStreaming(workloads) }
         let selections = try devices.isEmpty ? Self.defaultDevices() : devices
         let settings = BenchmarkSettings(repeats: repeats, warmup: warmup, weightPrecision: weightPrecision)
         var results: [BenchmarkResult] = []
         let table = TextTable(["WORKLOAD", "DEVICE", "MEDIAN MS", "MIN MS", "GFLOP/S", "MAX ABS ERR", "CHECK"],
                               rightAligned: [2, 3, 4, 5], minimumWidths: [24, Self.deviceColumnWidth(), 10, 10, 8, 11, 5])
         if !json { table.streamingHeader.forEach { Terminal.print($0) } }
+        let bar = ProgressBar(total: workloads.count, unit: "workloads", mode: progress)
         for (index, workload) in workloads.enumerated() {
-            let position = "[\(index + 1)/\(workloads.count)]"
             let runner = BenchmarkRunner(
-                settings: settings, progress: { Terminal.progress("\(position) \($0)") }, notice: { Terminal.notice($0) })
+                settings: settings, progress: { bar.note($0) }, notice: { Terminal.notice($0) })
             let rows = try runner.run(workload, on: selections)
-            Terminal.progress(nil)
+            bar.clear()
             results += rows
             if !json { rows.forEach { Terminal.print(table.streamingLine(Self.cells($0))) } }
+            bar.update(index + 1)
         }
+        bar.finish()
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -65,6 +72,41 @@ struct BenchCommand: ParsableCommand {
             printNotes(results)
         }
         if results.contains(where: { $0.failed || !$0.withinTolerance }) { throw ExitCode.failure }
+    }
+
+    /// `--stream`: one-direction workloads on the given devices (default: every OpenCL device).
+    private func runStreaming(_ workloads: [Workload]) throws {
+        let selections = devices.isEmpty ? ((try? Device.all().count) ?? 0 > 0 ? [.opencl(index: nil)] : [.cpu]) : devices
+        let benchmark = StreamLatencyBenchmark(
+            settings: BenchmarkSettings(repeats: repeats, warmup: warmup, weightPrecision: weightPrecision))
+        var results: [StreamLatencyResult] = []
+        var table = TextTable(["WORKLOAD", "DEVICE", "FRAME MEDIAN MS", "FRAME P99 MS", "ONE-SHOT MS/STEP", "RATIO", "BITWISE"],
+                              rightAligned: [2, 3, 4, 5])
+        for workload in workloads {
+            guard !workload.configuration.bidirectional else {
+                Terminal.notice("\(workload): skipped, a bidirectional model cannot stream")
+                continue
+            }
+            for selection in selections {
+                Terminal.progress("\(workload) on \(selection): streaming")
+                let result = try benchmark.run(workload, on: selection)
+                Terminal.progress(nil)
+                results.append(result)
+                table.append([
+                    result.workload, result.device, Format.milliseconds(result.frameMedianMilliseconds),
+                    Format.milliseconds(result.frameP99Milliseconds), Format.milliseconds(result.perStepMilliseconds),
+                    String(format: "%.2fx", result.ratio), result.bitwiseEqual ? "yes" : "NO",
+                ])
+            }
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            Terminal.print(String(decoding: try encoder.encode(results), as: UTF8.self))
+        } else {
+            table.print()
+        }
+        if results.contains(where: { !$0.bitwiseEqual }) { throw ExitCode.failure }
     }
 
     /// The CPU reference and every OpenCL device.

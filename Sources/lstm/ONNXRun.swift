@@ -11,6 +11,9 @@ struct ONNXRun {
     let command: RunCommand
 
     func run() throws {
+        guard command.shard == nil else {
+            throw CommandError.notForONNX(flag: "--shard", reason: "sharding is for safetensors models")
+        }
         guard !command.batchFirst else {
             throw CommandError.notForONNX(flag: "--batch-first", reason: "the graph's own layout (its Transpose nodes or the layout attribute) decides")
         }
@@ -27,7 +30,11 @@ struct ONNXRun {
         let options = EngineOptions(
             weightPrecision: command.weightPrecision, deviceMemoryLimit: command.memoryLimit,
             notice: { Terminal.notice($0) })
-        let engines = try program.recurrentNodes.map { try LSTMEngine(model: $0.model, device: command.device, options: options) }
+        let selections = DeviceChoice.selections(command.device)
+        guard selections.count == 1, let device = selections.first else {
+            throw CommandError.notForONNX(flag: "--device", reason: "an ONNX graph runs on one device; give one --device")
+        }
+        let engines = try program.recurrentNodes.map { try LSTMEngine(model: $0.model, device: device, options: options) }
         let (results, milliseconds) = try measure {
             try program.run(feeds: arrays) { index, problem in try engines[index].run(problem) }
         }
@@ -35,9 +42,9 @@ struct ONNXRun {
             guard let array = results[name] else { continue }
             try NumpyFile.write(try Tensor(shape: array.shape, values: array.floats), to: URL(fileURLWithPath: path))
         }
-        let device = engines.first?.backendName ?? "the host"
+        let backend = engines.first?.backendName ?? "the host"
         Terminal.standardError(
-            "ran \(program.recurrentNodes.count) recurrent node(s) on \(device) in \(Format.milliseconds(milliseconds)) ms; wrote \(fetches.map { "\($0.name) \(results[$0.name]?.shape ?? [])" }.joined(separator: ", "))")
+            "ran \(program.recurrentNodes.count) recurrent node(s) on \(backend) in \(Format.milliseconds(milliseconds)) ms; wrote \(fetches.map { "\($0.name) \(results[$0.name]?.shape ?? [])" }.joined(separator: ", "))")
     }
 
     /// The graph inputs to read and the outputs to write, from --feed/--fetch and the
