@@ -96,11 +96,17 @@ __attribute__((always_inline)) inline void cell_update(
     zi = fma(VLOAD(u, peephole), cPrev, zi);
     zf = fma(VLOAD(u, peephole + Hp), cPrev, zf);
 #endif
-    *cNew = sigmoidv(zf) * cPrev + sigmoidv(zi) * tanh(z[2]);
+    const floatv inputGate = ACT_F(zi);
+#if COUPLED_INPUT_FORGET
+    const floatv forgetGate = 1.0f - inputGate;
+#else
+    const floatv forgetGate = ACT_F(zf);
+#endif
+    *cNew = forgetGate * cPrev + inputGate * ACT_G(z[2]);
 #if HAS_PEEPHOLES
     zo = fma(VLOAD(u, peephole + 2 * Hp), *cNew, zo);
 #endif
-    *hNew = sigmoidv(zo) * tanh(*cNew);
+    *hNew = ACT_F(zo) * ACT_H(*cNew);
 }
 
 // Stores sequence b's new state for units VEC*u..: c, and h to hNext and the output (or to
