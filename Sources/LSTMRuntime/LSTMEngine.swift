@@ -40,7 +40,8 @@ public final class LSTMEngine: @unchecked Sendable {
         let tuning = options.tuning ?? TuningCache.shared.lookup(device: device.device, configuration: model.configuration, precision: options.weightPrecision)
         let openCL = try OpenCLBackend(
             model: model, device: device.device, deviceIndex: device.index,
-            options: OpenCLBackendOptions(weightPrecision: options.weightPrecision, tuning: tuning))
+            options: OpenCLBackendOptions(
+                weightPrecision: options.weightPrecision, tuning: tuning, kernels: options.kernels, gpuTuning: options.gpuTuning))
         openCL.poisonsWorkspace = options.poisonsWorkspace
         backend = openCL
     }
@@ -76,6 +77,15 @@ public final class LSTMEngine: @unchecked Sendable {
 
     /// The kernel tuning the OpenCL backend was built with, or `nil` on the CPU reference.
     public var kernelTuning: KernelTuning? { (backend as? OpenCLBackend)?.tuning }
+
+    /// The kernel family running the model, or `nil` on the CPU reference.
+    public var kernelFamily: KernelFamily? { (backend as? OpenCLBackend)?.family }
+
+    /// The tuning of the kernels in use, described (`nil` on the CPU reference).
+    public var kernelTuningDescription: String? {
+        guard let openCL = backend as? OpenCLBackend else { return nil }
+        return openCL.family == .gpu ? openCL.gpuTuning.description : openCL.tuning.description
+    }
 
     /// Device bytes the activations of `steps` × `batch` need in one launch sequence, or
     /// `nil` on the CPU reference. Compare with ``EngineOptions/deviceMemoryLimit``.

@@ -23,6 +23,13 @@ enum ArgumentParsing {
         return bytes
     }
 
+    @Sendable static func kernels(_ text: String) throws -> KernelSelection {
+        guard let selection = KernelSelection(parsing: text) else {
+            throw ValidationError("unknown kernel family '\(text)': use auto, cpu or gpu")
+        }
+        return selection
+    }
+
     @Sendable static func suite(_ text: String) throws -> BenchmarkSuite {
         guard let suite = BenchmarkSuite(rawValue: text.lowercased()) else {
             throw ValidationError("unknown suite '\(text)': use \(BenchmarkSuite.allCases.map(\.rawValue).joined(separator: ", "))")

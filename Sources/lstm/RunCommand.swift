@@ -43,6 +43,8 @@ struct RunCommand: ParsableCommand {
             help: "Cap on device memory for activations, bytes (K, M, G suffixes); larger batches run in chunks.",
             transform: ArgumentParsing.byteCount)
     var memoryLimit: Int?
+    @Option(help: "Kernel family on OpenCL: auto (by device type), cpu or gpu.", transform: ArgumentParsing.kernels)
+    var kernels: KernelSelection = .auto
 
     func run() throws {
         let inputs = try RunInputs(
@@ -53,7 +55,8 @@ struct RunCommand: ParsableCommand {
         try RunInputs.checkDestinations(destinations)
 
         let options = EngineOptions(
-            weightPrecision: weightPrecision, deviceMemoryLimit: memoryLimit, notice: { Terminal.notice($0) })
+            weightPrecision: weightPrecision, deviceMemoryLimit: memoryLimit, notice: { Terminal.notice($0) },
+            kernels: kernels)
         let engine = try LSTMEngine(model: inputs.model, device: device, options: options)
         let (result, milliseconds) = try measure { try engine.run(inputs.problem) }
         let shaped = try result.shaped(for: inputs.problem, batchFirst: batchFirst)

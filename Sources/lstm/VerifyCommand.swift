@@ -8,18 +8,21 @@ struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Check the OpenCL kernels against the CPU reference on a sweep of random models.",
-        discussion: "Without --device, every OpenCL device is checked. Exits 1 if any case is out of tolerance.")
+        discussion: "Without --device, every OpenCL device is checked; without --kernels, every kernel family on each. Exits 1 if any case is out of tolerance.")
 
     @Option(help: "opencl or opencl:N (default: every OpenCL device).", transform: ArgumentParsing.device)
     var device: DeviceSelection?
     @Option(help: "Seed for the random models and inputs.")
     var seed: UInt64 = 1
+    @Option(help: "Kernel family: auto (by device type), cpu or gpu (default: both families).", transform: ArgumentParsing.kernels)
+    var kernels: KernelSelection?
 
     func run() throws {
         let selections = try devicesToVerify()
         var failures = 0
+        let families = kernels.map { [$0] } ?? [.cpu, .gpu]
         for selection in selections {
-            failures += try verify(on: selection)
+            for family in families { failures += try verify(on: selection, kernels: family) }
         }
         if failures > 0 { throw ExitCode.failure }
     }
@@ -41,15 +44,17 @@ struct VerifyCommand: ParsableCommand {
     }
 
     /// Runs the sweep on one device, prints its table and returns the number of failed cases.
-    private func verify(on selection: DeviceSelection) throws -> Int {
+    private func verify(on selection: DeviceSelection, kernels: KernelSelection) throws -> Int {
         var table = TextTable(["CASE", "SHAPE", "FEATURES", "MAX ABS ERR", "MAX REL ERR", "RESULT"], rightAligned: [0, 3, 4])
         var problems: [String] = []
         var deviceName = selection.description
+        var familyName = kernels.rawValue
         let cases = VerificationCase.sweep
         for (index, testCase) in cases.enumerated() {
-            Terminal.progress("verify \(selection): case \(index + 1)/\(cases.count) \(testCase.shape)")
-            let outcome = check(testCase, seed: seed &+ UInt64(index), on: selection)
+            Terminal.progress("verify \(selection) (\(kernels.rawValue) kernels): case \(index + 1)/\(cases.count) \(testCase.shape)")
+            let outcome = check(testCase, seed: seed &+ UInt64(index), on: selection, kernels: kernels)
             if let name = outcome.deviceName { deviceName = name }
+            if let family = outcome.family { familyName = family.rawValue }
             let passed = outcome.comparison?.passed ?? false
             table.append([
                 "\(index + 1)", testCase.shape, testCase.features,
@@ -62,28 +67,29 @@ struct VerifyCommand: ParsableCommand {
             }
         }
         Terminal.progress(nil)
-        Terminal.print("Verifying \(deviceName) against the CPU reference (seed \(seed))")
+        Terminal.print("Verifying \(deviceName), \(familyName) kernels, against the CPU reference (seed \(seed))")
         Terminal.print("tolerance: fp32 \(Tolerance.float32); f16 weights \(Tolerance.float16Weights)")
         table.print()
         problems.forEach { Terminal.print("FAIL \($0)") }
-        Terminal.print("\(cases.count - problems.count)/\(cases.count) cases passed on \(deviceName)")
+        Terminal.print("\(cases.count - problems.count)/\(cases.count) cases passed on \(deviceName) (\(familyName) kernels)")
         Terminal.print()
         return problems.count
     }
 
-    private func check(_ testCase: VerificationCase, seed: UInt64, on selection: DeviceSelection)
-        -> (comparison: TensorComparison?, error: String?, deviceName: String?)
+    private func check(_ testCase: VerificationCase, seed: UInt64, on selection: DeviceSelection, kernels: KernelSelection)
+        -> (comparison: TensorComparison?, error: String?, deviceName: String?, family: KernelFamily?)
     {
         do {
             let model = try LSTMModel.random(testCase.configuration, seed: seed &* 7919)
             let problem = try ForwardProblem(testCase.input(seed: seed), configuration: testCase.configuration)
             let expected = try CPUReference(model: model).run(problem)
-            let options = EngineOptions(weightPrecision: testCase.precision, notice: { _ in }, poisonsWorkspace: true)
+            let options = EngineOptions(
+                weightPrecision: testCase.precision, notice: { _ in }, poisonsWorkspace: true, kernels: kernels)
             let engine = try LSTMEngine(model: model, device: selection, options: options)
             let got = try engine.run(problem)
-            return (ResultComparison.compare(got, expected, tolerance: testCase.tolerance), nil, engine.backendName)
+            return (ResultComparison.compare(got, expected, tolerance: testCase.tolerance), nil, engine.backendName, engine.kernelFamily)
         } catch {
-            return (nil, Terminal.message(for: error), nil)
+            return (nil, Terminal.message(for: error), nil, nil)
         }
     }
 }
