@@ -18,7 +18,9 @@
 // partial sum of the k = s (mod KSPLIT) terms (in ascending k). Nothing in that order depends
 // on the batch, the batch tile, the unit tile or the K panel, and the per-step and persistent
 // kernels share it, so a batch slice, a chunk of steps or a fallback gives bitwise the same
-// numbers. KSPLIT is therefore fixed for the family, not a tunable.
+// numbers. KSPLIT is therefore not a tunable: the host derives it from the model's recurrent
+// size alone (GPUKernelSet.kSplit(recurrentSize:)), 16 from K = 512 on, fewer below so that
+// every slice keeps at least 32 terms.
 //
 // Tunables (-D from the host): UNITS (units per work-group tile: 1, 2, 4 or 8), BATCH_TILE
 // (sequences per work-group: 1..8), SPIN_LIMIT (polls before a grid barrier gives up),
@@ -46,8 +48,11 @@
 #define SPIN_LIMIT (1 << 16)
 #endif
 
-// Work-items of a recurrence work-group: ROWS gate rows x KSPLIT slices of K.
+// Work-items of a recurrence work-group: ROWS gate rows x KSPLIT slices of K (1 ... 16, a
+// power of two).
+#ifndef KSPLIT
 #define KSPLIT 16
+#endif
 #define ROWS (UNITS * GATES)
 #define GROUP_SIZE (ROWS * KSPLIT)
 // h_{t-1} is staged in local memory in panels of KPANEL values per sequence (a multiple of
@@ -90,15 +95,16 @@ inline void gpu_cell_update(
 }
 
 // Stages sequences b0 .. b0 + BATCH_TILE - 1 of h (row stride `stride`), values
-// k0 .. k0 + span - 1, into hs[BATCH_TILE][KPANEL]; missing sequences and k read as 0.
+// k0 .. k0 + span - 1, into hs[BATCH_TILE][KPANEL]; missing sequences read as 0 (the
+// product reads no k past span).
 inline void gpu_stage_panel(
     __local float *hs, __global const float *h, const int stride, const int b0, const int B,
     const int k0, const int span)
 {
-    for (int i = get_local_id(0); i < BATCH_TILE * KPANEL; i += GROUP_SIZE) {
-        const int bt = i / KPANEL;
-        const int k = i - bt * KPANEL;
-        hs[i] = (b0 + bt < B && k < span) ? h[(size_t)(b0 + bt) * stride + k0 + k] : 0.0f;
+    for (int i = get_local_id(0); i < BATCH_TILE * span; i += GROUP_SIZE) {
+        const int bt = i / span;
+        const int k = i - bt * span;
+        hs[bt * KPANEL + k] = b0 + bt < B ? h[(size_t)(b0 + bt) * stride + k0 + k] : 0.0f;
     }
 }
 

@@ -29,7 +29,8 @@ extension ForwardPlan: PassPlan {
 /// Pre-built launches of a GPU-family forward pass over one ``Workspace``.
 final class GPUForwardPlan: PassPlan {
     struct Direction {
-        let inputProjection: Kernel
+        /// The GEMM's wide and narrow instances.
+        let inputProjection: [Kernel]
         /// gpu_step launches for even and odd steps (cell-state parity).
         let steps: [Launch]
         let projection: Launch?

@@ -17,11 +17,21 @@ final class GPUKernelSet {
 
     /// Gates per unit (an LSTM's i, f, g, o).
     static let gates = 4
-    /// Slices K is split into (KSPLIT in gpu_common.cl).
-    static let kSplit = 16
-    /// Work-items of the input-projection GEMM's work-group and its output tile side.
+    /// Slices K is split into (KSPLIT in gpu_common.cl): fixed by the model's recurrent size K
+    /// (the determinism rule of gpu_common.cl), 16 from K = 512 on, halved until each slice has
+    /// at least 32 terms below that (small models: fewer, busier work-items).
+    static func kSplit(recurrentSize: Int) -> Int {
+        var split = 16
+        while split > 1, recurrentSize < 32 * split { split /= 2 }
+        return split
+    }
+    /// Work-items of the input-projection GEMM's work-group, and the output tile sides of its
+    /// wide and narrow instances.
     static let gemmThreads = 256
     static let gemmTile = 64
+    static let narrowGemmTile = 16
+    /// Chunks of at most this many rows use the narrow GEMM (a 64-row tile would be mostly padding).
+    static let narrowGemmRows = 32
     /// Values per sequence of the staged h panel (KPANEL) and ints per flag (FLAG_STRIDE).
     static let kPanel = 256
     static let flagStride = 32
@@ -39,6 +49,8 @@ final class GPUKernelSet {
     let groupSize: Int
     /// Recurrence tiles per step: Hp / units.
     let tiles: Int
+    /// KSPLIT of this model.
+    let kSplit: Int
 
     init(context: Context, configuration: LSTMConfiguration, precision: WeightPrecision, tuning: GPUKernelTuning) throws {
         try tuning.validate()
@@ -49,14 +61,15 @@ final class GPUKernelSet {
         units = tuning.resolvedUnits(hiddenSize: configuration.hiddenSize, device: device)
         paddedHidden = WeightPacking.paddedUnits(configuration.hiddenSize)
         gateRows = Self.gates * paddedHidden
-        groupSize = units * Self.gates * Self.kSplit
+        kSplit = Self.kSplit(recurrentSize: configuration.outputSize)
+        groupSize = units * Self.gates * kSplit
         tiles = paddedHidden / units
         guard groupSize <= device.maxWorkGroupSize, Self.gemmThreads <= device.maxWorkGroupSize else {
             throw ShapeError(
                 "the GPU kernels need work-groups of \(max(groupSize, Self.gemmThreads)) work-items; \(device.name) allows \(device.maxWorkGroupSize) (try a smaller units tuning or --kernels cpu)")
         }
         var options = [
-            "-D GATES=\(Self.gates)", "-D UNITS=\(units)", "-D BATCH_TILE=\(tuning.batchTile)",
+            "-D GATES=\(Self.gates)", "-D UNITS=\(units)", "-D KSPLIT=\(kSplit)", "-D BATCH_TILE=\(tuning.batchTile)",
             "-D SPIN_LIMIT=\(tuning.spinLimit)",
             "-D WEIGHT_HALF=\(precision == .float16 ? 1 : 0)",
             "-D HAS_PEEPHOLES=\(configuration.hasPeepholes ? 1 : 0)",
@@ -87,11 +100,20 @@ final class GPUKernelSet {
 
     // MARK: Input projection
 
-    /// The GEMM of one layer and direction; rows and first step are set per chunk by
-    /// ``enqueueInputProjection(_:firstStep:steps:batch:on:recorder:)``.
+    /// The GEMM of one layer and direction (wide and narrow instance); rows and first step are
+    /// set per chunk by ``enqueueInputProjection(_:firstStep:steps:batch:on:recorder:)``.
     func inputProjection(input: Buffer, batch: Int, inputSize: Int, reverse: Bool, cell: GPUDeviceCell, gates: Buffer,
-                         lengths: Buffer) throws -> Kernel {
-        let kernel = try program.kernel(named: "gpu_input_projection")
+                         lengths: Buffer) throws -> [Kernel] {
+        try ["gpu_input_projection", "gpu_input_projection_narrow"].map { name in
+            try inputProjection(named: name, input: input, batch: batch, inputSize: inputSize, reverse: reverse, cell: cell,
+                                gates: gates, lengths: lengths)
+        }
+    }
+
+    // swiftlint:disable:next function_parameter_count
+    private func inputProjection(named name: String, input: Buffer, batch: Int, inputSize: Int, reverse: Bool,
+                                 cell: GPUDeviceCell, gates: Buffer, lengths: Buffer) throws -> Kernel {
+        let kernel = try program.kernel(named: name)
         try kernel.setArguments([
             .buffer(input), .int(0), .int(Int32(inputSize)), .int(Int32(inputSize)),
             .buffer(cell.inputWeights), .buffer(cell.bias), .buffer(gates), .int(Int32(gateRows)), .int(Int32(batch)),
@@ -100,13 +122,17 @@ final class GPUKernelSet {
         return kernel
     }
 
+    /// Enqueues the instance of `kernels` (wide, narrow) that fits the chunk's row count.
     func enqueueInputProjection(
-        _ kernel: Kernel, firstStep: Int, steps: Int, batch: Int, on queue: CommandQueue, recorder: ProfileRecorder?
+        _ kernels: [Kernel], firstStep: Int, steps: Int, batch: Int, on queue: CommandQueue, recorder: ProfileRecorder?
     ) throws {
         let rows = steps * batch
+        let narrow = rows <= Self.narrowGemmRows
+        let kernel = kernels[narrow ? 1 : 0]
+        let tile = narrow ? Self.narrowGemmTile : Self.gemmTile
         try kernel.setArgument(1, .int(Int32(rows)))
         try kernel.setArgument(10, .int(Int32(firstStep)))
-        let global = [Self.tiles(rows, Self.gemmTile) * Self.gemmThreads, Self.tiles(gateRows, Self.gemmTile)]
+        let global = [Self.tiles(rows, tile) * Self.gemmThreads, Self.tiles(gateRows, tile)]
         try Launch(kernel: kernel, global: global, local: [Self.gemmThreads, 1]).enqueue(on: queue, recorder: recorder)
     }
 
@@ -167,7 +193,7 @@ final class GPUKernelSet {
         let rows = units * Self.gates
         let weightBytes = perGroup * configuration.outputSize * rows * 4
         // hs and partial of the kernel, its verdict int, and a margin for the compiler's own use.
-        let fixedBytes = (tuning.batchTile * Self.kPanel + tuning.batchTile * Self.kSplit * rows) * 4 + 4 + 1024
+        let fixedBytes = (tuning.batchTile * Self.kPanel + tuning.batchTile * kSplit * rows) * 4 + 4 + 1024
         guard weightBytes + fixedBytes <= device.localMemory else { return nil }
         return PersistentGeometry(groups: groups, tilesPerGroup: perGroup, weightBytes: weightBytes)
     }
