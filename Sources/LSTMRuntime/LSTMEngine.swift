@@ -38,10 +38,12 @@ public final class LSTMEngine: @unchecked Sendable {
         }
         self.device = device.device
         let tuning = options.tuning ?? TuningCache.shared.lookup(device: device.device, configuration: model.configuration, precision: options.weightPrecision)
+        let gpuTuning = options.gpuTuning
+            ?? GPUTuningCache.shared.lookup(device: device.device, configuration: model.configuration, precision: options.weightPrecision)
         let openCL = try OpenCLBackend(
             model: model, device: device.device, deviceIndex: device.index,
             options: OpenCLBackendOptions(
-                weightPrecision: options.weightPrecision, tuning: tuning, kernels: options.kernels, gpuTuning: options.gpuTuning))
+                weightPrecision: options.weightPrecision, tuning: tuning, kernels: options.kernels, gpuTuning: gpuTuning))
         openCL.poisonsWorkspace = options.poisonsWorkspace
         backend = openCL
     }

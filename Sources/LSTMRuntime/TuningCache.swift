@@ -4,22 +4,38 @@ import Foundation
 import LSTMOpenCL
 import OpenCLKit
 
-/// The on-disk store of the best kernel tuning per device, driver and shape.
-public final class TuningCache: @unchecked Sendable {
-    // @unchecked: all access to `entries` goes through `lock`.
+/// The CPU kernel family's tunings (`tuning.json`).
+public typealias TuningCache = TuningStore<KernelTuning>
+/// The GPU kernel family's tunings (`gpu-tuning.json`).
+public typealias GPUTuningCache = TuningStore<GPUKernelTuning>
+
+private let sharedTunings = TuningCache(file: ProgramCache.directory?.appendingPathComponent("tuning.json"))
+private let sharedGPUTunings = GPUTuningCache(file: ProgramCache.directory?.appendingPathComponent("gpu-tuning.json"))
+
+extension TuningStore where Value == KernelTuning {
     /// The cache in the runtime's cache folder (`LSTM_CACHE_DIR`, else `~/.cache/lstm-runtime`).
-    public static let shared = TuningCache(file: ProgramCache.directory?.appendingPathComponent("tuning.json"))
+    public static var shared: TuningCache { sharedTunings }
+}
+
+extension TuningStore where Value == GPUKernelTuning {
+    /// The GPU family's cache in the runtime's cache folder.
+    public static var shared: GPUTuningCache { sharedGPUTunings }
+}
+
+/// The on-disk store of the best kernel tuning (of one family) per device, driver and shape.
+public final class TuningStore<Value: Codable & Sendable>: @unchecked Sendable {
+    // @unchecked: all access to `entries` goes through `lock`.
 
     /// The JSON file behind the cache; `nil` keeps entries in memory only.
     public let file: URL?
     private let lock = NSLock()
-    private var entries: [String: KernelTuning]
+    private var entries: [String: Value]
 
     /// Loads the entries stored in `file`; a missing or unreadable file starts empty.
     public init(file: URL?) {
         self.file = file
         let data = file.flatMap { try? Data(contentsOf: $0) }
-        entries = data.flatMap { try? JSONDecoder().decode([String: KernelTuning].self, from: $0) } ?? [:]
+        entries = data.flatMap { try? JSONDecoder().decode([String: Value].self, from: $0) } ?? [:]
     }
 
     /// The key for a device and model shape.
@@ -33,14 +49,14 @@ public final class TuningCache: @unchecked Sendable {
     }
 
     /// The stored tuning for this device and shape, if `lstm tune` recorded one.
-    public func lookup(device: Device, configuration: LSTMConfiguration, precision: WeightPrecision) -> KernelTuning? {
+    public func lookup(device: Device, configuration: LSTMConfiguration, precision: WeightPrecision) -> Value? {
         lock.lock()
         defer { lock.unlock() }
         return entries[Self.key(device: device, configuration: configuration, precision: precision)]
     }
 
     /// Records a tuning and rewrites the file atomically.
-    public func store(_ tuning: KernelTuning, device: Device, configuration: LSTMConfiguration, precision: WeightPrecision) throws {
+    public func store(_ tuning: Value, device: Device, configuration: LSTMConfiguration, precision: WeightPrecision) throws {
         lock.lock()
         defer { lock.unlock() }
         entries[Self.key(device: device, configuration: configuration, precision: precision)] = tuning

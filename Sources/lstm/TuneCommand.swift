@@ -24,6 +24,8 @@ struct TuneCommand: ParsableCommand {
     var warmup = 1
     @Option(name: .customLong("weight-precision"), help: "Weight storage: f32 or f16 (default: f32).", transform: ArgumentParsing.precision)
     var weightPrecision: WeightPrecision = .float32
+    @Option(help: "Kernel family to tune: auto (by device type), cpu or gpu.", transform: ArgumentParsing.kernels)
+    var kernels: KernelSelection = .auto
 
     func validate() throws {
         guard shape.anySizeGiven else { throw ValidationError("give --input-size, --hidden, --batch and --steps") }
@@ -40,11 +42,14 @@ struct TuneCommand: ParsableCommand {
             throw CommandError.nothingToCheck(command: "tune", reason: "no OpenCL device was found. \(RuntimeError.installHint)")
         }
         let settings = BenchmarkSettings(repeats: repeats, warmup: warmup, weightPrecision: weightPrecision)
+        if let resolved = try device.resolvedDevice(), kernels.family(for: resolved.kind) == .gpu {
+            return try tuneGPUFamily(workload, settings)
+        }
         let search = TuningSearch(settings: settings, progress: { Terminal.progress("tune \(workload): \($0)") })
         let outcome = try search.run(workload, device: device)
         Terminal.progress(nil)
 
-        Terminal.print("Tuning \(workload) (\(weightPrecision.rawValue) weights) on \(outcome.deviceName)")
+        Terminal.print("Tuning \(workload) (\(weightPrecision.rawValue) weights, cpu kernels) on \(outcome.deviceName)")
         var table = TextTable(["#", "TUNING", "MEDIAN MS", "MIN MS", "MAX ABS ERR", "RESULT"], rightAligned: [0, 2, 3, 4])
         for (index, trial) in outcome.trials.enumerated() {
             let result = trial.tuning == outcome.best ? "best" : trial.accepted ? "ok" : "rejected"
@@ -63,6 +68,33 @@ struct TuneCommand: ParsableCommand {
         }
         try TuningCache.shared.store(best, device: outcome.device, configuration: workload.configuration, precision: weightPrecision)
         let place = TuningCache.shared.file.map { "stored in \($0.path)" } ?? "not stored: the cache is off (LSTM_CACHE_DIR=off)"
+        Terminal.print("best: \(best); \(place)")
+    }
+
+    /// The GPU family's search (GPUTuningSearch), stored in the GPU tuning cache.
+    private func tuneGPUFamily(_ workload: Workload, _ settings: BenchmarkSettings) throws {
+        let search = GPUTuningSearch(settings: settings, progress: { Terminal.progress("tune \(workload): \($0)") })
+        let outcome = try search.run(workload, device: device)
+        Terminal.progress(nil)
+        Terminal.print("Tuning \(workload) (\(weightPrecision.rawValue) weights, gpu kernels) on \(outcome.deviceName)")
+        var table = TextTable(["#", "TUNING", "MEDIAN MS", "MIN MS", "MAX ABS ERR", "RESULT"], rightAligned: [0, 2, 3, 4])
+        for (index, trial) in outcome.trials.enumerated() {
+            let result = trial.tuning == outcome.best ? "best" : trial.accepted ? "ok" : "rejected"
+            table.append([
+                "\(index + 1)", trial.tuning.description, Format.milliseconds(trial.timing.median),
+                Format.milliseconds(trial.timing.minimum),
+                trial.comparison.map { Format.error($0.maxAbsoluteError) } ?? "-", result,
+            ])
+        }
+        table.print()
+        for (index, trial) in outcome.trials.enumerated() {
+            if let rejection = trial.rejection { Terminal.print("rejected #\(index + 1): \(rejection)") }
+        }
+        guard let best = outcome.best else {
+            throw CommandError.nothingToCheck(command: "store", reason: "no candidate tuning ran correctly")
+        }
+        try GPUTuningCache.shared.store(best, device: outcome.device, configuration: workload.configuration, precision: weightPrecision)
+        let place = GPUTuningCache.shared.file.map { "stored in \($0.path)" } ?? "not stored: the cache is off (LSTM_CACHE_DIR=off)"
         Terminal.print("best: \(best); \(place)")
     }
 }
