@@ -10,3 +10,4 @@
 @_exported import enum LSTMOpenCL.KernelFamily
 @_exported import enum LSTMOpenCL.KernelSelection
 @_exported import struct LSTMOpenCL.GPUKernelTuning
+@_exported import struct LSTMOpenCL.LaunchOverhead

@@ -12,7 +12,7 @@ struct LSTMCommand: ParsableCommand {
         discussion: "Devices: `auto` (first GPU, else first OpenCL device, else the CPU reference), `cpu` (the CPU reference), `opencl` (first OpenCL device) or `opencl:N` (see `lstm devices`).",
         subcommands: [
             DevicesCommand.self, RunCommand.self, VerifyCommand.self, BenchCommand.self, TuneCommand.self,
-            DemoCommand.self,
+            DemoCommand.self, OverheadCommand.self,
         ]
     )
 
