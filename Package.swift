@@ -59,13 +59,15 @@ let runtimeTargets: [Target] = [
 // MARK: - Tests
 
 let testTargets: [Target] = [
+    // Seeded inputs, result comparisons, temporary folders and the fixtures, shared by every test target.
+    .target(name: "LSTMTestSupport", dependencies: ["LSTMCore", "LSTMFormats"], path: "Tests/TestSupport"),
     .executableTarget(name: "LSTMSoak", dependencies: ["LSTMRuntime", "OpenCLKit"], path: "Tests/Soak"),
     .testTarget(name: "OpenCLKitTests", dependencies: ["OpenCLKit"]),
-    .testTarget(name: "LSTMCoreTests", dependencies: ["LSTMCore"]),
-    .testTarget(name: "LSTMFormatsTests", dependencies: ["LSTMFormats"], exclude: ["Corpus"]),
-    .testTarget(name: "LSTMOpenCLTests", dependencies: ["LSTMRuntime", "LSTMOpenCL"]),
-    .testTarget(name: "LSTMRuntimeTests", dependencies: ["LSTMRuntime", "LSTMFormats"]),
-    .testTarget(name: "CLITests", dependencies: ["LSTMFormats", "LSTMCore"]),
+    .testTarget(name: "LSTMCoreTests", dependencies: ["LSTMCore", "LSTMTestSupport"]),
+    .testTarget(name: "LSTMFormatsTests", dependencies: ["LSTMFormats", "LSTMTestSupport"], exclude: ["Corpus"]),
+    .testTarget(name: "LSTMOpenCLTests", dependencies: ["LSTMRuntime", "LSTMOpenCL", "LSTMTestSupport"]),
+    .testTarget(name: "LSTMRuntimeTests", dependencies: ["LSTMRuntime", "LSTMFormats", "LSTMTestSupport"]),
+    .testTarget(name: "CLITests", dependencies: ["LSTMFormats", "LSTMCore", "LSTMTestSupport"]),
 ]
 
 let package = Package(

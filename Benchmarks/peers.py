@@ -72,6 +72,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--lstm", default=".build/release/lstm", help="our CLI (default: .build/release/lstm)")
     parser.add_argument("--suite", default="all", help="standard, stacked, deepbench or all (default: all)")
+    parser.add_argument("--cell", choices=["lstm", "gru"], default="lstm",
+                        help="the cell of every workload (GRU peers: onnxruntime with linear_before_reset=1, nn.GRU)")
     parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds (default: 5)")
     parser.add_argument("--repeat", type=int, default=5, help="timed passes per implementation per round (default: 5)")
     parser.add_argument("--warmup", type=int, default=3, help="untimed passes of ours per call (default: 3)")
@@ -87,7 +89,7 @@ def main():
 
     if not os.access(args.lstm, os.X_OK):
         raise SystemExit(f"{args.lstm} is not an executable: build it (swift build -c release) or pass --lstm")
-    workloads = suite(args.suite)
+    workloads = suite(args.suite, args.cell)
     peers = ["onnxruntime"] + ([] if args.no_torch or not torch_lstm.available() else ["torch"])
     progress(f"peers: {', '.join(peers)}; {len(workloads)} workloads x {args.rounds} rounds")
 

@@ -67,11 +67,11 @@ __kernel void lstm_projection(
     __global const float *hRaw, __global const weight_t *whr,
     __global const float *hPrev, __global float *hNext, __global float *out,
     __global const int *lengths,
-    int B, int H, int Hp, int P, int step, int reverse, int outStride, int outOffset)
+    int B, int H, int Hp, int P, int stepIndex, int reverse, int outStride, int outOffset)
 {
     const int pb = get_global_id(1);
     const int firstRow = get_global_id(0) * PROJ_ROWS;
     if (8 * pb >= P || firstRow >= B) return;
     projection_block(firstRow, pb, hRaw, whr, hPrev, hNext, out, lengths,
-                     B, H, Hp, P, step, reverse, outStride, outOffset);
+                     B, H, Hp, P, stepIndex, reverse, outStride, outOffset);
 }

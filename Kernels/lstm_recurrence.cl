@@ -1,14 +1,14 @@
-// All timesteps of a chunk of one layer, both directions of a bidirectional layer at once,
+// All timesteps of a step window of one layer, both directions of a bidirectional layer at once,
 // in a single launch: the persistent alternative to one lstm_step (+ lstm_projection) launch
 // per step. On CPU devices a launch costs cross-core wake-ups (futex; ~10 us on a 2-vCPU VM),
 // about a whole batch-1 step's work at H = 512; here the workers meet at a spin barrier.
 // Per step this took (512, 512, 1, 100) from 7.8 to 4.0 ms.
 //
 // Launch: `workers` work-groups of one work-item each (global = workers, local = 1), once
-// per chunk of steps (firstStep, stepCount): G holds the chunk's input projections.
+// per step window (firstStep, stepCount): G holds the window's input projections.
 // Per step and phase the work is a list of tiles, split into one contiguous range per
-// worker. A worker claims chunks of its own range from a counter (guided: a quarter of what
-// is left per worker, at least `chunk` tiles), then steals from the other ranges, adds the
+// worker. A worker claims runs of tiles from its own range from a counter (guided: a quarter of what
+// is left per worker, at least `claim` tiles), then steals from the other ranges, adds the
 // number of tiles it finished to a done counter and spins until that reaches the tile count.
 // A worker only ever waits for tiles that another *running* worker has claimed, so the
 // kernel cannot deadlock however many of its groups run at once (one alone does all the
@@ -23,7 +23,7 @@
 // Fast-path assumptions (the host picks this kernel for CPU devices only): global atomics
 // order the plain loads and stores around them and make one group's writes visible to
 // another (PoCL on x86; GPU L1 caches need not be coherent); the sync buffer is zeroed
-// before the layer's first chunk. PoCL's mem_fence is empty, so every synchronisation
+// before the layer's first window. PoCL's mem_fence is empty, so every synchronisation
 // point is an atomic read-modify-write.
 //
 // Phases per step: 0 = gates and cell update (step_block of lstm_step.cl), tiles ordered
@@ -65,7 +65,7 @@ __kernel void lstm_recurrence(
     __global float *hRaw0, __global float *hRaw1,
     __global const weight_t *whr0, __global const weight_t *whr1,
     __global float *out, __global const int *lengths, __global int *sync,
-    int B, int K, int H, int blocks, int firstStep, int stepCount, int directions, int outStride, int chunk)
+    int B, int K, int H, int blocks, int firstStep, int stepCount, int directions, int outStride, int claim)
 {
     const int worker = get_group_id(0);
     const int workers = get_num_groups(0);
@@ -106,7 +106,7 @@ __kernel void lstm_recurrence(
                     // Guided self-scheduling: claims shrink with what is left of the range,
                     // so the step ends with small claims and little waiting at the barrier.
                     if (lo + seen >= hi) break;
-                    const int size = max(chunk, (hi - lo - seen) / (4 * workers));
+                    const int size = max(claim, (hi - lo - seen) / (4 * workers));
                     const int before = atomic_cmpxchg(counter, seen, seen + size);
                     if (before != seen) {
                         seen = before;

@@ -11,8 +11,8 @@
 // sequence keeps its state and gets a zero output row at time s, so every output row is
 // written exactly once per direction.
 //
-// Buffers: G [chunk steps][Hp/8][B][32] (input_projection.cl) whose first step is
-// chunkStart; whh packed [Hp/8][K][32] (K = recurrent size: H, or P with projection);
+// Buffers: G [window steps][Hp/8][B][32] (input_projection.cl) whose first step is
+// windowStart; whh packed [Hp/8][K][32] (K = recurrent size: H, or P with projection);
 // peephole [3][Hp] (rows i, f, o); hPrev/hNext [B][K]; c [B][Hp]; out [T*B][outStride],
 // this direction's columns start at outOffset; hRaw [B][Hp].
 // Work-item (batchTile, u): STEP_ROWS sequences x one block of 8 units, 4 gates; a partial
@@ -33,7 +33,7 @@
 
 // Every accumulator below is one sequential chain of fma over k starting from G, whatever
 // the tile shape: results are bitwise independent of how sequences and blocks are grouped
-// into tiles, so running a batch in chunks gives exactly the unchunked result.
+// into tiles, so running a batch in batch slices gives exactly the one-pass result.
 
 // acc[j] += one sequence times the panels of blocks u .. u + WIDE_BLOCKS - 1. A single
 // sequence has only four chains per block, and dependent fma are latency-bound; four blocks
@@ -253,11 +253,11 @@ __kernel void lstm_step(
     __global const float *G, __global const weight_t *whh, __global const float *peephole,
     __global const float *hPrev, __global float *hNext, __global float *c,
     __global float *out, __global float *hRaw, __global const int *lengths,
-    int B, int K, int H, int blocks, int step, int reverse, int outStride, int outOffset, int chunkStart)
+    int B, int K, int H, int blocks, int stepIndex, int reverse, int outStride, int outOffset, int windowStart)
 {
     const int u = get_global_id(1);
     const int firstRow = get_global_id(0) * STEP_ROWS;
     if (u >= blocks || firstRow >= B) return;
-    step_block(firstRow, u, G + (size_t)(step - chunkStart) * blocks * B * 32, whh, peephole, hPrev, hNext, c, out, hRaw, lengths,
-               B, K, H, blocks, step, reverse, outStride, outOffset);
+    step_block(firstRow, u, G + (size_t)(stepIndex - windowStart) * blocks * B * 32, whh, peephole, hPrev, hNext, c, out, hRaw, lengths,
+               B, K, H, blocks, stepIndex, reverse, outStride, outOffset);
 }

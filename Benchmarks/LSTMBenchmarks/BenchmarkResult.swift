@@ -41,7 +41,7 @@ public struct BenchmarkResult: Sendable, Encodable {
     public static let referenceKernels = "reference"
 
     enum CodingKeys: String, CodingKey {
-        case workload, device, batch, steps, runs, tuning, note, failed, kernels
+        case workload, device, cell, batch, steps, runs, tuning, note, failed, kernels
         case inputSize = "input_size", hiddenSize = "hidden_size", projectionSize = "proj_size"
         case layers, bidirectional, peepholes, bias
         case weightPrecision = "weight_precision"
@@ -55,6 +55,7 @@ public struct BenchmarkResult: Sendable, Encodable {
         try container.encode(workload, forKey: .workload)
         try container.encode(device, forKey: .device)
         try container.encode(kernels, forKey: .kernels)
+        try container.encode(configuration.cell.rawValue, forKey: .cell)
         try container.encode(configuration.inputSize, forKey: .inputSize)
         try container.encode(configuration.hiddenSize, forKey: .hiddenSize)
         try container.encode(configuration.projectionSize, forKey: .projectionSize)

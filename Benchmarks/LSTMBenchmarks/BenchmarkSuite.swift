@@ -11,7 +11,18 @@ public enum BenchmarkSuite: String, CaseIterable, Sendable {
     /// Both lists.
     case all
 
-    /// The workloads in the order they run.
+    /// The workloads in the order they run, as models of `cell` (a GRU suite has the same
+    /// shapes; it has no projection or peepholes, which no suite workload uses).
+    public func workloads(cell: CellKind) -> [Workload] {
+        workloads.map { workload in
+            var configuration = workload.configuration
+            configuration.cell = cell
+            return Workload(configuration, batch: workload.batch, steps: workload.steps,
+                            name: cell == .lstm ? workload.name : "\(cell) \(workload.name)")
+        }
+    }
+
+    /// The LSTM workloads in the order they run.
     public var workloads: [Workload] {
         switch self {
         case .standard: return Self.peerShapes + [Self.stackedBidirectional]

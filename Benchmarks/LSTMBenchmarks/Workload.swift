@@ -27,9 +27,11 @@ public struct Workload: Sendable, Equatable, CustomStringConvertible {
     /// The workload's label.
     public var description: String { name }
 
-    /// `I512 H512 B16 T100`, with `L2`, `bi`, `P128`, `peep`, `nobias` when they apply.
+    /// `I512 H512 B16 T100`, with `L2`, `bi`, `P128`, `peep`, `nobias` when they apply, and
+    /// the cell first when it is not an LSTM (`GRU I512 ...`).
     public static func label(_ configuration: LSTMConfiguration, batch: Int, steps: Int) -> String {
-        var parts = ["I\(configuration.inputSize)", "H\(configuration.hiddenSize)"]
+        var parts = configuration.cell == .lstm ? [] : [configuration.cell.description]
+        parts += ["I\(configuration.inputSize)", "H\(configuration.hiddenSize)"]
         if configuration.layerCount > 1 { parts.append("L\(configuration.layerCount)") }
         if configuration.bidirectional { parts.append("bi") }
         if configuration.projectionSize > 0 { parts.append("P\(configuration.projectionSize)") }
@@ -51,7 +53,8 @@ public struct Workload: Sendable, Equatable, CustomStringConvertible {
         let input = LSTMInput(
             sequence: generator.tensor([steps, batch, configuration.inputSize]),
             initialHidden: generator.tensor([states, batch, configuration.outputSize], in: -0.5...0.5),
-            initialCell: generator.tensor([states, batch, configuration.hiddenSize], in: -0.5...0.5))
+            initialCell: configuration.hasCellState
+                ? generator.tensor([states, batch, configuration.hiddenSize], in: -0.5...0.5) : nil)
         return try ForwardProblem(input, configuration: configuration)
     }
 }

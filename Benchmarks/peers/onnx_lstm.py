@@ -1,5 +1,6 @@
-"""onnxruntime's CPU LSTM for a workload: stacked layers chained with Transpose + Reshape,
-bidirectional layers with direction="bidirectional". Random weights (timing only)."""
+"""onnxruntime's CPU LSTM (or GRU, with linear_before_reset=1 as torch.nn.GRU computes) for a
+workload: stacked layers chained with Transpose + Reshape, bidirectional layers with
+direction="bidirectional". Random weights (timing only)."""
 
 import numpy as np
 
@@ -12,18 +13,19 @@ def session(workload, threads=None):
 
     rng = np.random.default_rng(0)
     bound = 1.0 / np.sqrt(workload.hidden)
-    h, d = workload.hidden, workload.directions
+    h, d, g = workload.hidden, workload.directions, workload.gates
     nodes, initializers = [], []
     current = "X"
     for layer in range(workload.layers):
         layer_input = workload.input_size if layer == 0 else h * d
-        for name, shape in (("W", (d, 4 * h, layer_input)), ("R", (d, 4 * h, h)), ("B", (d, 8 * h))):
+        for name, shape in (("W", (d, g * h, layer_input)), ("R", (d, g * h, h)), ("B", (d, 2 * g * h))):
             values = rng.uniform(-bound, bound, shape).astype(np.float32)
             initializers.append(numpy_helper.from_array(values, f"{name}{layer}"))
         y = f"Y{layer}"
+        extra = {"linear_before_reset": 1} if workload.cell == "gru" else {}
         nodes.append(helper.make_node(
-            "LSTM", [current, f"W{layer}", f"R{layer}", f"B{layer}"], [y], hidden_size=h,
-            direction="bidirectional" if workload.bidirectional else "forward"))
+            workload.cell.upper(), [current, f"W{layer}", f"R{layer}", f"B{layer}"], [y], hidden_size=h,
+            direction="bidirectional" if workload.bidirectional else "forward", **extra))
         # Y is [T, D, B, H]; the next layer (and the caller) wants [T, B, D*H].
         nodes.append(helper.make_node("Transpose", [y], [f"{y}t"], perm=[0, 2, 1, 3]))
         initializers.append(numpy_helper.from_array(np.array([0, 0, h * d], dtype=np.int64), f"shape{layer}"))

@@ -1,4 +1,4 @@
-"""PyTorch's CPU nn.LSTM for a workload (inference mode), or None when torch is missing."""
+"""PyTorch's CPU nn.LSTM or nn.GRU for a workload (inference mode), or None when torch is missing."""
 
 
 def available():
@@ -15,7 +15,8 @@ def runner(workload, threads=None):
     if threads:
         torch.set_num_threads(threads)
     torch.manual_seed(0)
-    model = torch.nn.LSTM(workload.input_size, workload.hidden, num_layers=workload.layers,
+    module = torch.nn.LSTM if workload.cell == "lstm" else torch.nn.GRU
+    model = module(workload.input_size, workload.hidden, num_layers=workload.layers,
                           bidirectional=workload.bidirectional).eval()
     x = torch.rand(workload.steps, workload.batch, workload.input_size) * 2 - 1
 

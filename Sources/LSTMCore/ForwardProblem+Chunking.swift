@@ -12,7 +12,7 @@ extension ForwardProblem {
             configuration: configuration, steps: steps, batch: range.count,
             sequence: Self.gather(sequence, outer: steps, batch: batch, width: configuration.inputSize, range),
             initialHidden: Self.gather(initialHidden, outer: states, batch: batch, width: configuration.outputSize, range),
-            initialCell: Self.gather(initialCell, outer: states, batch: batch, width: configuration.hiddenSize, range),
+            initialCell: Self.gather(initialCell, outer: states, batch: batch, width: configuration.cellStateSize, range),
             lengths: Array(lengths[range]))
     }
 
@@ -30,13 +30,13 @@ extension ForwardProblem {
         let width = configuration.directionCount * configuration.outputSize
         var output = [Float](repeating: .nan, count: steps * batch * width)
         var finalHidden = [Float](repeating: .nan, count: states * batch * configuration.outputSize)
-        var finalCell = [Float](repeating: .nan, count: states * batch * configuration.hiddenSize)
+        var finalCell = [Float](repeating: .nan, count: states * batch * configuration.cellStateSize)
         for (range, result) in parts {
             scatter(result.output, into: &output, outer: steps, batch: batch, width: width, range)
             scatter(result.finalHidden, into: &finalHidden, outer: states, batch: batch,
                     width: configuration.outputSize, range)
             scatter(result.finalCell, into: &finalCell, outer: states, batch: batch,
-                    width: configuration.hiddenSize, range)
+                    width: configuration.cellStateSize, range)
         }
         return ForwardResult(output: output, finalHidden: finalHidden, finalCell: finalCell)
     }

@@ -15,7 +15,7 @@ extension ForwardProblem {
         let expected: [(name: String, count: Int, shape: [Int])] = [
             ("sequence", sequence.count, [steps, batch, configuration.inputSize]),
             ("initial hidden state", initialHidden.count, [states, batch, configuration.outputSize]),
-            ("initial cell state", initialCell.count, [states, batch, configuration.hiddenSize]),
+            ("initial cell state", initialCell.count, [states, batch, configuration.cellStateSize]),
         ]
         for (name, count, shape) in expected {
             guard let needed = Tensor.elementCount(of: shape), needed == count else {

@@ -12,7 +12,7 @@ public struct ForwardProblem: Sendable {
     public let sequence: [Float]
     /// [D·L, B, H_out] row-major.
     public let initialHidden: [Float]
-    /// [D·L, B, H] row-major.
+    /// [D·L, B, H] row-major; empty for a cell without a c state (GRU).
     public let initialCell: [Float]
     /// B values, each in 1...T.
     public let lengths: [Int]
@@ -35,9 +35,12 @@ public struct ForwardProblem: Sendable {
         }
         let states = configuration.layerCount * configuration.directionCount
         let hiddenShape = [states, batch, configuration.outputSize]
-        let cellShape = [states, batch, configuration.hiddenSize]
+        let cellShape = [states, batch, configuration.cellStateSize]
         if let hidden = input.initialHidden, hidden.shape != hiddenShape {
             throw ShapeError("h0 has shape \(hidden.shape), expected \(hiddenShape) ([layers·directions, batch, \(configuration.projectionSize > 0 ? "proj_size" : "hidden_size")])")
+        }
+        if input.initialCell != nil, !configuration.hasCellState {
+            throw ShapeError("a \(configuration.cell) has no cell state: c0 is for LSTMs only")
         }
         if let cell = input.initialCell, cell.shape != cellShape {
             throw ShapeError("c0 has shape \(cell.shape), expected \(cellShape) ([layers·directions, batch, hidden_size])")
@@ -98,7 +101,7 @@ public struct ForwardResult: Sendable {
     public var output: [Float]
     /// [D·L, B, H_out].
     public var finalHidden: [Float]
-    /// [D·L, B, H].
+    /// [D·L, B, H]; empty for a cell without a c state (GRU).
     public var finalCell: [Float]
 
     public init(output: [Float], finalHidden: [Float], finalCell: [Float]) {
@@ -119,15 +122,8 @@ public struct ForwardResult: Sendable {
         return LSTMOutput(
             output: output,
             finalHidden: try Tensor(shape: [states, problem.batch, configuration.outputSize], values: finalHidden),
-            finalCell: try Tensor(shape: [states, problem.batch, configuration.hiddenSize], values: finalCell)
+            finalCell: configuration.hasCellState
+                ? try Tensor(shape: [states, problem.batch, configuration.hiddenSize], values: finalCell) : nil
         )
     }
-}
-
-/// Something that can run a forward pass: the CPU reference or an OpenCL device.
-public protocol LSTMBackend: AnyObject {
-    /// A short human-readable name (`cpu-reference`, `opencl:0 (pthread-haswell)`).
-    var name: String { get }
-    /// Runs the whole model over the problem.
-    func run(_ problem: ForwardProblem) throws -> ForwardResult
 }

@@ -1,7 +1,13 @@
-// The sizes and variant switches of an LSTM, as PyTorch's nn.LSTM names them.
+// The cell kind, sizes and variant switches of a recurrent model, as PyTorch's nn.LSTM and
+// nn.GRU name them.
 
-/// The shape of an LSTM model: sizes, depth, directions and optional parts.
+/// The shape of a recurrent model: its cell, sizes, depth, directions and optional parts.
 public struct LSTMConfiguration: Equatable, Hashable, Sendable, Codable {
+    /// The recurrent cell (`nn.LSTM` or `nn.GRU`).
+    public var cell: CellKind
+    /// GRU only: `true` applies the reset gate after W_hn (PyTorch, ONNX
+    /// `linear_before_reset = 1`), `false` before it (ONNX's default). Ignored for LSTM.
+    public var linearBeforeReset: Bool
     /// Features per timestep of the first layer's input (`input_size`).
     public var inputSize: Int
     /// Cell state size per direction (`hidden_size`).
@@ -18,9 +24,11 @@ public struct LSTMConfiguration: Equatable, Hashable, Sendable, Codable {
     public var hasPeepholes: Bool
 
     public init(
-        inputSize: Int, hiddenSize: Int, projectionSize: Int = 0, layerCount: Int = 1,
-        bidirectional: Bool = false, hasBias: Bool = true, hasPeepholes: Bool = false
+        cell: CellKind = .lstm, inputSize: Int, hiddenSize: Int, projectionSize: Int = 0, layerCount: Int = 1,
+        bidirectional: Bool = false, hasBias: Bool = true, hasPeepholes: Bool = false, linearBeforeReset: Bool = true
     ) {
+        self.cell = cell
+        self.linearBeforeReset = linearBeforeReset
         self.inputSize = inputSize
         self.hiddenSize = hiddenSize
         self.projectionSize = projectionSize
@@ -29,6 +37,18 @@ public struct LSTMConfiguration: Equatable, Hashable, Sendable, Codable {
         self.hasBias = hasBias
         self.hasPeepholes = hasPeepholes
     }
+
+    /// The declaration of the cell's tensors, gates, states and arithmetic.
+    public var declaration: any RecurrentCellDeclaration.Type { cell.declaration }
+
+    /// Gates per unit (4 for LSTM, 3 for GRU).
+    public var gateCount: Int { cell.declaration.gateCount }
+
+    /// Whether the cell carries a c state (LSTM only).
+    public var hasCellState: Bool { cell.declaration.hasCellState }
+
+    /// Width of the c state per direction: H for an LSTM, 0 for a cell without one.
+    public var cellStateSize: Int { hasCellState ? hiddenSize : 0 }
 
     /// 2 for a bidirectional model, else 1.
     public var directionCount: Int { bidirectional ? 2 : 1 }
@@ -41,14 +61,13 @@ public struct LSTMConfiguration: Equatable, Hashable, Sendable, Codable {
         layer == 0 ? inputSize : outputSize * directionCount
     }
 
-    /// Floating-point operations of one forward pass, counting the gate products
-    /// (and the projection) as two operations per multiply-add.
+    /// Floating-point operations of one forward pass, counting the cell's products (gates,
+    /// and the projection) as two operations per multiply-add.
     public func flops(steps: Int, batch: Int) -> Double {
         var total = 0.0
         for layer in 0..<layerCount {
-            let gateWork = 4 * hiddenSize * (layerInputSize(layer) + outputSize)
-            let projectionWork = projectionSize * hiddenSize
-            total += 2 * Double(steps) * Double(batch) * Double(directionCount) * Double(gateWork + projectionWork)
+            let work = declaration.multiplyAddsPerStep(layer: layer, self)
+            total += 2 * Double(steps) * Double(batch) * Double(directionCount) * Double(work)
         }
         return total
     }
@@ -57,6 +76,9 @@ public struct LSTMConfiguration: Equatable, Hashable, Sendable, Codable {
     public func validate() throws {
         guard inputSize > 0, hiddenSize > 0, layerCount > 0 else {
             throw ModelError.invalidConfiguration("input size, hidden size and layer count must be positive (got I=\(inputSize), H=\(hiddenSize), layers=\(layerCount))")
+        }
+        if cell == .gru, projectionSize > 0 || hasPeepholes {
+            throw ModelError.invalidConfiguration("a GRU has no projection and no peepholes (torch.nn.GRU has neither)")
         }
         guard projectionSize >= 0, projectionSize < hiddenSize || projectionSize == 0 else {
             throw ModelError.invalidConfiguration("projection size must be smaller than the hidden size, as in PyTorch (got P=\(projectionSize), H=\(hiddenSize))")

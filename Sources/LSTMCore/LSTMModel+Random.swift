@@ -19,18 +19,18 @@ extension LSTMModel {
             throw ModelError.invalidConfiguration("random weight scale must be finite and non-negative, got \(bound)")
         }
         var generator = SeededGenerator(seed: seed)
-        var cells: [[LSTMCellWeights]] = []
+        var layers: [[LayerWeights]] = []
         for layer in 0..<configuration.layerCount {
-            var directions: [LSTMCellWeights] = []
+            var directions: [LayerWeights] = []
             for _ in 0..<configuration.directionCount {
                 var arrays: [String: [Float]] = [:]
                 for (kind, shape) in expectedShapes(layer: layer, configuration) {
                     arrays[kind] = generator.uniform(shape.reduce(1, *), in: -bound...bound)
                 }
-                directions.append(LSTMCellWeights(arraysByKind: arrays))
+                directions.append(LayerWeights(arraysByKind: arrays))
             }
-            cells.append(directions)
+            layers.append(directions)
         }
-        return try LSTMModel(configuration: configuration, cells: cells)
+        return try LSTMModel(configuration: configuration, layers: layers)
     }
 }

@@ -1,14 +1,17 @@
-// Conversion between an LSTMModel and a torch.nn.LSTM state dict: the configuration is
-// inferred from tensor names and shapes alone, and every inconsistency is reported with
-// the name of the tensor at fault.
+// Conversion between an LSTMModel and a torch.nn.LSTM or torch.nn.GRU state dict: the cell
+// and the configuration are inferred from tensor names and shapes alone, and every
+// inconsistency is reported with the name of the tensor at fault.
 
 extension LSTMModel {
-    /// Builds a model from `nn.LSTM` state-dict tensors, inferring the whole configuration.
+    /// Builds a model from `nn.LSTM` or `nn.GRU` state-dict tensors, inferring the cell and
+    /// the whole configuration.
     ///
-    /// The layer count comes from the highest `_l{k}`, bidirectionality from any `_reverse`
-    /// name, the hidden size H from `weight_hh_l0` (rows / 4), the input size from
-    /// `weight_ih_l0` (columns), the projection size from `weight_hr_l0` (rows), and biases
-    /// and peepholes from their presence. A part present for one layer or direction is
+    /// The cell: a `weight_hr` or `weight_peephole`, or `weight_hh_l0` with 4H rows, means
+    /// LSTM; 3H rows means GRU, where H is `weight_hh_l0`'s column count (the projection's
+    /// column count when there is one). Row divisibility alone never decides: many GRUs have
+    /// 3H divisible by 4. The layer count comes from the highest `_l{k}`, bidirectionality
+    /// from any `_reverse` name, the input size from `weight_ih_l0` (columns), the projection
+    /// size from `weight_hr_l0` (rows), and biases and peepholes from their presence. A part present for one layer or direction is
     /// required for all of them. Names must be exact: a prefixed name such as
     /// `lstm.weight_ih_l0` is rejected.
     ///
@@ -20,9 +23,9 @@ extension LSTMModel {
     ///   a size (wrong rank, H = 0, rows not a multiple of 4, projection not smaller than H).
     public init(stateDict: [String: Tensor]) throws {
         let configuration = try Self.inferConfiguration(from: stateDict)
-        var cells: [[LSTMCellWeights]] = []
+        var layers: [[LayerWeights]] = []
         for layer in 0..<configuration.layerCount {
-            var directions: [LSTMCellWeights] = []
+            var directions: [LayerWeights] = []
             for direction in 0..<configuration.directionCount {
                 var arrays: [String: [Float]] = [:]
                 for (kind, shape) in Self.expectedShapes(layer: layer, configuration) {
@@ -33,21 +36,21 @@ extension LSTMModel {
                     }
                     arrays[kind] = tensor.values
                 }
-                directions.append(LSTMCellWeights(arraysByKind: arrays))
+                directions.append(LayerWeights(arraysByKind: arrays))
             }
-            cells.append(directions)
+            layers.append(directions)
         }
-        try self.init(configuration: configuration, cells: cells)
+        try self.init(configuration: configuration, layers: layers)
     }
 
-    /// The model's tensors under their `nn.LSTM` state-dict names, shaped as PyTorch shapes
+    /// The model's tensors under their `nn.LSTM` / `nn.GRU` state-dict names, shaped as PyTorch shapes
     /// them; the inverse of ``init(stateDict:)``.
     public func stateDict() -> [String: Tensor] {
         var result: [String: Tensor] = [:]
-        for (layer, directions) in cells.enumerated() {
-            for (direction, cell) in directions.enumerated() {
+        for (layer, directions) in layers.enumerated() {
+            for (direction, weights) in directions.enumerated() {
                 for (kind, shape) in Self.expectedShapes(layer: layer, configuration) {
-                    guard let values = cell.values(of: kind) else { continue }
+                    guard let values = weights.values(of: kind) else { continue }
                     let name = Self.tensorName(kind, layer: layer, direction: direction)
                     result[name] = Tensor(values: values, validShape: shape)
                 }
@@ -75,16 +78,25 @@ extension LSTMModel {
         let kinds = Set(names.map(\.kind))
 
         let recurrentName = tensorName("weight_hh", layer: 0, direction: 0)
-        let recurrent = try sizeDefiningTensor(recurrentName, in: stateDict, form: "[4·hidden_size, hidden_size or proj_size]")
+        let recurrent = try sizeDefiningTensor(recurrentName, in: stateDict, form: "[gates·hidden_size, hidden_size or proj_size]")
         let gateRows = recurrent.shape[0]
-        guard gateRows > 0, gateRows % 4 == 0 else {
-            throw ModelError.inconsistent("tensor '\(recurrentName)' has shape \(recurrent.shape), expected [4·hidden_size, \(recurrent.shape[1])] with hidden_size ≥ 1: its rows hold the gates i, f, g, o")
-        }
-        let hiddenSize = gateRows / 4
-
-        let input = try sizeDefiningTensor(firstInput, in: stateDict, form: "[4·hidden_size, input_size]")
-        guard input.shape[1] > 0 else {
-            throw ModelError.inconsistent("tensor '\(firstInput)' has shape \(input.shape), expected [\(gateRows), input_size] with input_size ≥ 1")
+        // Projection and peepholes exist only in LSTMs, whose weight_hh has P (not H) columns
+        // with a projection: H is then a quarter of its rows. Otherwise H is its column count.
+        let lstmOnly = kinds.contains("weight_hr") || kinds.contains("weight_peephole")
+        let columns = recurrent.shape[1]
+        let cell: CellKind
+        let hiddenSize: Int
+        if lstmOnly, gateRows > 0, gateRows % 4 == 0 {
+            (cell, hiddenSize) = (.lstm, gateRows / 4)
+        } else if !lstmOnly, columns > 0, gateRows == 4 * columns {
+            (cell, hiddenSize) = (.lstm, columns)
+        } else if !lstmOnly, columns > 0, gateRows == 3 * columns {
+            (cell, hiddenSize) = (.gru, columns)
+        } else {
+            let forms = lstmOnly
+                ? "[4·hidden_size, \(columns)] (an LSTM: it has weight_hr or weight_peephole; rows hold the gates i, f, g, o)"
+                : "[4·\(columns), \(columns)] (LSTM: gates i, f, g, o) or [3·\(columns), \(columns)] (GRU: gates r, z, n), hidden_size \(columns) being its column count"
+            throw ModelError.inconsistent("tensor '\(recurrentName)' has shape \(recurrent.shape), expected \(forms), with hidden_size ≥ 1")
         }
 
         var projectionSize = 0
@@ -97,8 +109,13 @@ extension LSTMModel {
             }
         }
 
+        let input = try sizeDefiningTensor(firstInput, in: stateDict, form: "[gates·hidden_size, input_size]")
+        guard input.shape[1] > 0 else {
+            throw ModelError.inconsistent("tensor '\(firstInput)' has shape \(input.shape), expected [\(gateRows), input_size] with input_size ≥ 1")
+        }
+
         return LSTMConfiguration(
-            inputSize: input.shape[1], hiddenSize: hiddenSize, projectionSize: projectionSize,
+            cell: cell, inputSize: input.shape[1], hiddenSize: hiddenSize, projectionSize: projectionSize,
             layerCount: highestLayer + 1, bidirectional: names.contains { $0.direction == 1 },
             hasBias: kinds.contains("bias_ih") || kinds.contains("bias_hh"),
             hasPeepholes: kinds.contains("weight_peephole"))
@@ -116,8 +133,8 @@ extension LSTMModel {
     }
 }
 
-extension LSTMCellWeights {
-    /// A cell from arrays keyed by state-dict kind; absent optional kinds stay `nil`.
+extension LayerWeights {
+    /// Layer weights from arrays keyed by state-dict kind; absent optional kinds stay `nil`.
     init(arraysByKind arrays: [String: [Float]]) {
         self.init(
             inputWeights: arrays["weight_ih"] ?? [], recurrentWeights: arrays["weight_hh"] ?? [],

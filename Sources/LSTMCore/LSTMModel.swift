@@ -1,18 +1,20 @@
-// The weights of an LSTM, one cell per layer and direction, validated against a configuration.
+// The weights of a recurrent model, one set per layer and direction, validated against a
+// configuration and its cell's declaration.
 
-/// The weights of one layer in one direction, row-major, gates in PyTorch's order (i, f, g, o).
-public struct LSTMCellWeights: Sendable, Equatable {
-    /// `weight_ih`: [4H, layer input size].
+/// The weights of one layer in one direction, row-major, gates stacked by rows in PyTorch's
+/// order (LSTM i, f, g, o; GRU r, z, n). G below is the cell's gate count.
+public struct LayerWeights: Sendable, Equatable {
+    /// `weight_ih`: [G·H, layer input size].
     public var inputWeights: [Float]
-    /// `weight_hh`: [4H, output size] (output size is P with projection, else H).
+    /// `weight_hh`: [G·H, output size] (output size is P with projection, else H).
     public var recurrentWeights: [Float]
-    /// `bias_ih`: [4H], or `nil` for a model without biases.
+    /// `bias_ih`: [G·H], or `nil` for a model without biases.
     public var inputBias: [Float]?
-    /// `bias_hh`: [4H], or `nil` for a model without biases.
+    /// `bias_hh`: [G·H], or `nil` for a model without biases.
     public var recurrentBias: [Float]?
-    /// `weight_hr`: [P, H], present only with projection.
+    /// `weight_hr`: [P, H], LSTM with projection only.
     public var projectionWeights: [Float]?
-    /// `weight_peephole`: [3, H], rows i, f, o; present only with peepholes.
+    /// `weight_peephole`: [3, H], rows i, f, o; LSTM with peepholes only.
     public var peepholeWeights: [Float]?
 
     public init(
@@ -27,37 +29,36 @@ public struct LSTMCellWeights: Sendable, Equatable {
         self.peepholeWeights = peepholeWeights
     }
 
-    /// `bias_ih + bias_hh` per gate row (zeros without biases), summed in Double.
-    public func combinedBias(hiddenSize: Int) -> [Double] {
-        (0..<(4 * hiddenSize)).map { row in
-            Double(inputBias?[row] ?? 0) + Double(recurrentBias?[row] ?? 0)
-        }
+    /// `bias_ih[row] + bias_hh[row]` for each of the `rows` gate rows (zeros without
+    /// biases), summed in Double.
+    public func combinedBias(rows: Int) -> [Double] {
+        (0..<rows).map { row in Double(inputBias?[row] ?? 0) + Double(recurrentBias?[row] ?? 0) }
     }
 }
 
-/// An LSTM's configuration with its weights, `cells[layer][direction]`.
+/// A recurrent model's configuration with its weights, `layers[layer][direction]`.
 public struct LSTMModel: Sendable, Equatable {
     public let configuration: LSTMConfiguration
     /// Weights indexed by layer, then direction (0 forward, 1 reverse).
-    public let cells: [[LSTMCellWeights]]
+    public let layers: [[LayerWeights]]
 
     /// Creates a model, checking every array against the sizes the configuration implies.
     ///
     /// - Throws: ``ModelError`` naming the first tensor (by its PyTorch name) that does not fit.
-    public init(configuration: LSTMConfiguration, cells: [[LSTMCellWeights]]) throws {
+    public init(configuration: LSTMConfiguration, layers: [[LayerWeights]]) throws {
         try configuration.validate()
-        guard cells.count == configuration.layerCount,
-              cells.allSatisfy({ $0.count == configuration.directionCount })
+        guard layers.count == configuration.layerCount,
+              layers.allSatisfy({ $0.count == configuration.directionCount })
         else {
-            throw ModelError.inconsistent("expected \(configuration.layerCount) layers of \(configuration.directionCount) directions, got \(cells.map(\.count))")
+            throw ModelError.inconsistent("expected \(configuration.layerCount) layers of \(configuration.directionCount) directions, got \(layers.map(\.count))")
         }
         for layer in 0..<configuration.layerCount {
             for direction in 0..<configuration.directionCount {
-                try Self.check(cells[layer][direction], layer: layer, direction: direction, configuration)
+                try Self.check(layers[layer][direction], layer: layer, direction: direction, configuration)
             }
         }
         self.configuration = configuration
-        self.cells = cells
+        self.layers = layers
     }
 
     /// The PyTorch state-dict name of a tensor, e.g. `weight_hh_l1_reverse`.
@@ -65,34 +66,21 @@ public struct LSTMModel: Sendable, Equatable {
         "\(kind)_l\(layer)" + (direction == 1 ? "_reverse" : "")
     }
 
-    /// The shape every tensor of a cell must have, keyed by kind (`weight_ih`, ...).
+    /// The shape every tensor of a layer-direction must have, keyed by kind (`weight_ih`,
+    /// ...), as the cell declares them.
     public static func expectedShapes(
         layer: Int, _ configuration: LSTMConfiguration
     ) -> [(kind: String, shape: [Int])] {
-        let gates = 4 * configuration.hiddenSize
-        var shapes: [(String, [Int])] = [
-            ("weight_ih", [gates, configuration.layerInputSize(layer)]),
-            ("weight_hh", [gates, configuration.outputSize]),
-        ]
-        if configuration.hasBias {
-            shapes += [("bias_ih", [gates]), ("bias_hh", [gates])]
-        }
-        if configuration.projectionSize > 0 {
-            shapes.append(("weight_hr", [configuration.projectionSize, configuration.hiddenSize]))
-        }
-        if configuration.hasPeepholes {
-            shapes.append(("weight_peephole", [3, configuration.hiddenSize]))
-        }
-        return shapes
+        configuration.declaration.weightTensors(layer: layer, configuration).map { ($0.kind, $0.shape) }
     }
 
     private static func check(
-        _ cell: LSTMCellWeights, layer: Int, direction: Int, _ configuration: LSTMConfiguration
+        _ weights: LayerWeights, layer: Int, direction: Int, _ configuration: LSTMConfiguration
     ) throws {
         let arrays: [String: [Float]?] = [
-            "weight_ih": cell.inputWeights, "weight_hh": cell.recurrentWeights,
-            "bias_ih": cell.inputBias, "bias_hh": cell.recurrentBias,
-            "weight_hr": cell.projectionWeights, "weight_peephole": cell.peepholeWeights,
+            "weight_ih": weights.inputWeights, "weight_hh": weights.recurrentWeights,
+            "bias_ih": weights.inputBias, "bias_hh": weights.recurrentBias,
+            "weight_hr": weights.projectionWeights, "weight_peephole": weights.peepholeWeights,
         ]
         let expected = expectedShapes(layer: layer, configuration)
         for (kind, shape) in expected {

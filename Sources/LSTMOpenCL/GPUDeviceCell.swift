@@ -15,7 +15,7 @@ struct GPUDeviceCell {
     /// W_hr as [H][P], or a placeholder without projection.
     let projection: Buffer
 
-    init(_ cell: LSTMCellWeights, layer: Int, configuration: LSTMConfiguration, gates: Int,
+    init(_ cell: LayerWeights, layer: Int, configuration: LSTMConfiguration, gates: Int,
          precision: WeightPrecision, context: Context, queue: CommandQueue) throws {
         let hidden = configuration.hiddenSize
         func upload(_ values: [Float], asWeights: Bool) throws -> Buffer {
@@ -36,10 +36,10 @@ struct GPUDeviceCell {
             GPUWeightPacking.packGateWeights(
                 cell.recurrentWeights, gates: gates, hiddenSize: hidden, inputSize: configuration.outputSize),
             asWeights: true)
-        let bias = cell.combinedBias(hiddenSize: hidden).map(Float.init)
+        let bias = cell.combinedBias(rows: gates * hidden).map(Float.init)
         self.bias = try upload(GPUWeightPacking.packGateVector(bias, gates: gates, hiddenSize: hidden), asWeights: false)
         if let peepholes = cell.peepholeWeights {
-            self.peepholes = try upload(WeightPacking.packPeepholes(peepholes, hiddenSize: hidden), asWeights: false)
+            self.peepholes = try upload(WeightPacking.padRows(peepholes, rows: 3, width: hidden), asWeights: false)
         } else {
             self.peepholes = try upload([0], asWeights: false)
         }

@@ -9,36 +9,20 @@
 import LSTMCore
 import OpenCLKit
 
-/// A forward pass the OpenCL backend can enqueue, whichever kernel family built it.
-protocol PassPlan: AnyObject {
-    /// Enqueues the pass. `reupload` restores the problem's initial states on the device,
-    /// for a plan that has to run the pass a second time.
-    func enqueue(on queue: CommandQueue, recorder: ProfileRecorder?, reupload: () throws -> Void) throws
-    /// Buffers beyond the shared Workspace that a pass must write (poisoned by verification).
-    var writtenBuffers: [Buffer] { get }
-}
-
-extension ForwardPlan: PassPlan {
-    func enqueue(on queue: CommandQueue, recorder: ProfileRecorder?, reupload: () throws -> Void) throws {
-        try enqueue(on: queue, recorder: recorder)
-    }
-
-    var writtenBuffers: [Buffer] { [] }
-}
-
 /// Pre-built launches of a GPU-family forward pass over one ``Workspace``.
-final class GPUForwardPlan: PassPlan {
+final class GPUForwardPlan {
     struct Direction {
         /// The GEMM's wide and narrow instances.
         let inputProjection: [Kernel]
         /// gpu_step launches for even and odd steps (cell-state parity).
-        let steps: [Launch]
-        let projection: Launch?
+        let steps: [GPULaunch]
+        let projection: GPULaunch?
         let persistent: Kernel?
     }
 
     private let kernels: GPUKernelSet
-    private let workspace: Workspace
+    /// The shared workspace this plan was built over.
+    let workspace: Workspace
     private let extra: GPUWorkspace
     private let layers: [[Direction]]
     private let chunks: [(firstStep: Int, steps: Int)]
@@ -52,8 +36,8 @@ final class GPUForwardPlan: PassPlan {
         let batch = workspace.batch
         self.kernels = kernels
         self.workspace = workspace
-        chunks = stride(from: 0, to: workspace.steps, by: workspace.chunkSteps).map {
-            ($0, min(workspace.chunkSteps, workspace.steps - $0))
+        chunks = stride(from: 0, to: workspace.steps, by: workspace.windowSteps).map {
+            ($0, min(workspace.windowSteps, workspace.steps - $0))
         }
         let geometry = kernels.persistentGeometry(batch: batch)
         self.geometry = geometry
@@ -63,34 +47,38 @@ final class GPUForwardPlan: PassPlan {
             context: context)
         self.extra = extra
         layers = try (0..<configuration.layerCount).map { layer in
-            let input = layer == 0 ? workspace.input : workspace.layerOutputs[(layer - 1) % 2]
-            let output = workspace.layerOutputs[layer % 2]
+            let input = try layer == 0 ? workspace.buffer(.input) : workspace.buffer(.layerOutput, (layer - 1) % 2)
+            let output = try workspace.buffer(.layerOutput, layer % 2)
+            let lengths = try workspace.buffer(.lengths)
             return try (0..<configuration.directionCount).map { direction in
                 let cell = cells[layer][direction]
                 let reverse = direction == 1
                 let offset = direction * configuration.outputSize
-                let cellPair = [workspace.cell[layer][direction], extra.alternateCell[direction]]
+                let state = layer * configuration.directionCount + direction
+                let cellPair = [try workspace.buffer(.cellState, state), extra.alternateCell[direction]]
+                let gates = try workspace.buffer(.gates, direction)
+                let raw = configuration.projectionSize > 0 ? try workspace.buffer(.projectionInput, direction) : extra.alternateCell[direction]
                 let steps = try (0..<2).map { parity in
                     try kernels.step(
-                        reverse: reverse, batch: batch, cell: cell, gates: workspace.gates[direction],
+                        reverse: reverse, batch: batch, cell: cell, gates: gates,
                         history: extra.history[direction], cellIn: cellPair[parity], cellOut: cellPair[1 - parity],
-                        output: output, outputOffset: offset, rawHidden: workspace.projectionInputs[direction],
-                        lengths: workspace.lengths)
+                        output: output, outputOffset: offset, rawHidden: raw,
+                        lengths: lengths)
                 }
                 let projection = configuration.projectionSize == 0 ? nil : try kernels.projection(
-                    reverse: reverse, batch: batch, cell: cell, rawHidden: workspace.projectionInputs[direction],
-                    history: extra.history[direction], output: output, outputOffset: offset, lengths: workspace.lengths)
+                    reverse: reverse, batch: batch, cell: cell, rawHidden: raw,
+                    history: extra.history[direction], output: output, outputOffset: offset, lengths: lengths)
                 let persistent = try geometry.map { geometry in
                     try kernels.persistent(
-                        reverse: reverse, batch: batch, cell: cell, gates: workspace.gates[direction],
+                        reverse: reverse, batch: batch, cell: cell, gates: gates,
                         history: extra.history[direction], cellA: cellPair[0], cellB: cellPair[1], output: output,
-                        outputOffset: offset, rawHistory: extra.rawHistory[direction], lengths: workspace.lengths,
+                        outputOffset: offset, rawHistory: extra.rawHistory[direction], lengths: lengths,
                         sync: extra.sync, geometry: geometry)
                 }
                 return Direction(
                     inputProjection: try kernels.inputProjection(
                         input: input, batch: batch, inputSize: configuration.layerInputSize(layer), reverse: reverse, cell: cell,
-                        gates: workspace.gates[direction], lengths: workspace.lengths),
+                        gates: gates, lengths: lengths),
                     steps: steps, projection: projection, persistent: persistent)
             }
         }
@@ -125,8 +113,10 @@ final class GPUForwardPlan: PassPlan {
         let hiddenBytes = batch * configuration.outputSize * 4
         var launch = 0
         for (layer, directions) in layers.enumerated() {
+            let firstState = layer * directions.count
             for direction in directions.indices {
-                try queue.copy(from: workspace.hidden[layer][direction][0], to: extra.history[direction], byteCount: hiddenBytes)
+                try queue.copy(
+                    from: workspace.hidden(state: firstState + direction, parity: 0), to: extra.history[direction], byteCount: hiddenBytes)
             }
             for chunk in chunks {
                 for direction in directions {
@@ -148,10 +138,10 @@ final class GPUForwardPlan: PassPlan {
             for direction in directions.indices {
                 try queue.copy(
                     from: extra.history[direction], sourceOffset: steps * extra.slotFloats * 4,
-                    to: workspace.hidden[layer][direction][steps % 2], byteCount: hiddenBytes)
+                    to: workspace.hidden(state: firstState + direction, parity: steps % 2), byteCount: hiddenBytes)
                 if steps % 2 == 1 {
                     try queue.copy(
-                        from: extra.alternateCell[direction], to: workspace.cell[layer][direction],
+                        from: extra.alternateCell[direction], to: workspace.buffer(.cellState, firstState + direction),
                         byteCount: batch * kernels.paddedHidden * 4)
                 }
             }

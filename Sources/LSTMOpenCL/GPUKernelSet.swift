@@ -6,6 +6,18 @@ import LSTMCore
 import LSTMKernels
 import OpenCLKit
 
+/// One GPU-family launch: a kernel with its arguments set, and its geometry.
+struct GPULaunch {
+    let kernel: Kernel
+    let global: [Int]
+    let local: [Int]
+
+    func enqueue(on queue: CommandQueue, recorder: ProfileRecorder?) throws {
+        let event = try queue.enqueue(kernel, global: global, local: local, wantEvent: recorder != nil)
+        recorder?.record(kernel.name, event)
+    }
+}
+
 /// The compiled GPU-family program of one build (variant, precision, tuning) and its launches.
 final class GPUKernelSet {
     /// Kernel files of the family, concatenated in this order.
@@ -133,7 +145,7 @@ final class GPUKernelSet {
         try kernel.setArgument(1, .int(Int32(rows)))
         try kernel.setArgument(10, .int(Int32(firstStep)))
         let global = [Self.tiles(rows, tile) * Self.gemmThreads, Self.tiles(gateRows, tile)]
-        try Launch(kernel: kernel, global: global, local: [Self.gemmThreads, 1]).enqueue(on: queue, recorder: recorder)
+        try GPULaunch(kernel: kernel, global: global, local: [Self.gemmThreads, 1]).enqueue(on: queue, recorder: recorder)
     }
 
     // MARK: Per-step recurrence
@@ -146,7 +158,7 @@ final class GPUKernelSet {
     /// The fused step of one layer and direction reading cell state `cellIn` and writing `cellOut`.
     // swiftlint:disable:next function_parameter_count
     func step(reverse: Bool, batch: Int, cell: GPUDeviceCell, gates: Buffer, history: Buffer, cellIn: Buffer, cellOut: Buffer,
-              output: Buffer, outputOffset: Int, rawHidden: Buffer, lengths: Buffer) throws -> Launch {
+              output: Buffer, outputOffset: Int, rawHidden: Buffer, lengths: Buffer) throws -> GPULaunch {
         let kernel = try program.kernel(named: "gpu_step")
         let outputSize = configuration.outputSize
         try kernel.setArguments([
@@ -155,12 +167,12 @@ final class GPUKernelSet {
         ] + [batch, outputSize, configuration.hiddenSize, paddedHidden, 0, 0, reverse ? 1 : 0,
              configuration.directionCount * outputSize, outputOffset, Self.slotFloats(batch: batch, width: outputSize)]
             .map { .int(Int32($0)) })
-        return Launch(kernel: kernel, global: [tiles * groupSize, Self.tiles(batch, tuning.batchTile)], local: [groupSize, 1])
+        return GPULaunch(kernel: kernel, global: [tiles * groupSize, Self.tiles(batch, tuning.batchTile)], local: [groupSize, 1])
     }
 
     /// The projection finishing a step (models with `proj_size`).
     func projection(reverse: Bool, batch: Int, cell: GPUDeviceCell, rawHidden: Buffer, history: Buffer, output: Buffer,
-                    outputOffset: Int, lengths: Buffer) throws -> Launch {
+                    outputOffset: Int, lengths: Buffer) throws -> GPULaunch {
         let kernel = try program.kernel(named: "gpu_projection")
         let outputSize = configuration.outputSize
         try kernel.setArguments([
@@ -169,7 +181,7 @@ final class GPUKernelSet {
              configuration.directionCount * outputSize, outputOffset, Self.slotFloats(batch: batch, width: outputSize)]
             .map { .int(Int32($0)) })
         let rows = units * Self.gates
-        return Launch(kernel: kernel, global: [Self.tiles(outputSize, rows) * groupSize, Self.tiles(batch, tuning.batchTile)],
+        return GPULaunch(kernel: kernel, global: [Self.tiles(outputSize, rows) * groupSize, Self.tiles(batch, tuning.batchTile)],
                       local: [groupSize, 1])
     }
 
@@ -228,6 +240,6 @@ final class GPUKernelSet {
         try kernel.setArgument(Self.persistentFirstStepArgument, .int(Int32(firstStep)))
         try kernel.setArgument(Self.persistentFirstStepArgument + 1, .int(Int32(steps)))
         try kernel.setArgument(Self.persistentFlagOffsetArgument, .int(Int32(flagOffset)))
-        try Launch(kernel: kernel, global: [geometry.groups * groupSize], local: [groupSize]).enqueue(on: queue, recorder: recorder)
+        try GPULaunch(kernel: kernel, global: [geometry.groups * groupSize], local: [groupSize]).enqueue(on: queue, recorder: recorder)
     }
 }

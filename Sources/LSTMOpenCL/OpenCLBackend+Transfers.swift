@@ -24,22 +24,24 @@ extension OpenCLBackend {
         staging += problem.lengths.map { Float(bitPattern: UInt32(truncatingIfNeeded: $0)) }
         staging += problem.initialHidden
         let states = configuration.layerCount * configuration.directionCount
-        let cellWidth = configuration.hiddenSize
-        for state in 0..<states {
+        let cellWidth = configuration.cellStateSize
+        for state in 0..<states where cellWidth > 0 {
             let cell = Array(problem.initialCell[(state * batch * cellWidth)..<((state + 1) * batch * cellWidth)])
             staging += WeightPacking.padRows(cell, rows: batch, width: cellWidth)
         }
-        if !together { try queue.write(problem.sequence, to: workspace.input) }
-        try queue.write(staging, to: workspace.input, offset: together ? 0 : layout.lengths)
+        if !together { try queue.write(problem.sequence, to: workspace.buffer(.input)) }
+        try queue.write(staging, to: workspace.buffer(.input), offset: together ? 0 : layout.lengths)
 
-        try queue.copy(from: workspace.input, sourceOffset: layout.lengths * 4, to: workspace.lengths, byteCount: batch * 4)
-        for (state, (layer, direction)) in Self.states(configuration).enumerated() {
+        let input = try workspace.buffer(.input)
+        try queue.copy(from: input, sourceOffset: layout.lengths * 4, to: workspace.buffer(.lengths), byteCount: batch * 4)
+        for state in 0..<Self.stateCount(configuration) {
             try queue.copy(
-                from: workspace.input, sourceOffset: (layout.initialHidden + state * layout.hiddenPerState) * 4,
-                to: workspace.hidden[layer][direction][0], byteCount: layout.hiddenPerState * 4)
+                from: input, sourceOffset: (layout.initialHidden + state * layout.hiddenPerState) * 4,
+                to: workspace.hidden(state: state, parity: 0), byteCount: layout.hiddenPerState * 4)
+            guard layout.cellPerState > 0 else { continue }
             try queue.copy(
-                from: workspace.input, sourceOffset: (layout.initialCell + state * layout.cellPerState) * 4,
-                to: workspace.cell[layer][direction], byteCount: layout.cellPerState * 4)
+                from: input, sourceOffset: (layout.initialCell + state * layout.cellPerState) * 4,
+                to: workspace.buffer(.cellState, state), byteCount: layout.cellPerState * 4)
         }
     }
 
@@ -48,20 +50,21 @@ extension OpenCLBackend {
         let configuration = model.configuration
         let batch = problem.batch
         let layout = Staging(steps: problem.steps, batch: batch, configuration: configuration)
-        let finalOutput = workspace.layerOutputs[(configuration.layerCount - 1) % 2]
-        for (state, (layer, direction)) in Self.states(configuration).enumerated() {
+        let finalOutput = try workspace.buffer(.layerOutput, (configuration.layerCount - 1) % 2)
+        for state in 0..<Self.stateCount(configuration) {
             try queue.copy(
-                from: workspace.hidden[layer][direction][problem.steps % 2], to: finalOutput,
+                from: workspace.hidden(state: state, parity: problem.steps % 2), to: finalOutput,
                 destinationOffset: (layout.finalHidden + state * layout.hiddenPerState) * 4, byteCount: layout.hiddenPerState * 4)
+            guard layout.cellPerState > 0 else { continue }
             try queue.copy(
-                from: workspace.cell[layer][direction], to: finalOutput,
+                from: workspace.buffer(.cellState, state), to: finalOutput,
                 destinationOffset: (layout.finalCell + state * layout.cellPerState) * 4, byteCount: layout.cellPerState * 4)
         }
         var all = try queue.readFloats(finalOutput, count: layout.outputEnd)
         let finalHidden = Array(all[layout.finalHidden..<layout.finalCell])
         var finalCell: [Float] = []
-        finalCell.reserveCapacity(Self.states(configuration).count * batch * configuration.hiddenSize)
-        for state in Self.states(configuration).indices {
+        finalCell.reserveCapacity(Self.stateCount(configuration) * batch * configuration.cellStateSize)
+        for state in 0..<Self.stateCount(configuration) where layout.cellPerState > 0 {
             let start = layout.finalCell + state * layout.cellPerState
             finalCell += WeightPacking.unpadRows(
                 Array(all[start..<(start + layout.cellPerState)]), rows: batch, width: configuration.hiddenSize)
@@ -70,8 +73,8 @@ extension OpenCLBackend {
         return ForwardResult(output: all, finalHidden: finalHidden, finalCell: finalCell)
     }
 
-    /// (layer, direction) of each state, in the order of h0/c0: layer-major.
-    static func states(_ configuration: LSTMConfiguration) -> [(Int, Int)] {
-        (0..<configuration.layerCount).flatMap { layer in (0..<configuration.directionCount).map { (layer, $0) } }
+    /// States (layer-directions), numbered layer-major as h0 and c0 order them.
+    static func stateCount(_ configuration: LSTMConfiguration) -> Int {
+        configuration.layerCount * configuration.directionCount
     }
 }

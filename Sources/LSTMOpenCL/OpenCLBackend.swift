@@ -1,6 +1,7 @@
 // The OpenCL backend: uploads packed weights once, then runs a forward pass layer by layer
-// in chunks of steps (an input-projection GEMM per direction, then the recurrence: one
-// persistent launch on CPU devices, one fused launch per step elsewhere), synchronising once.
+// in step windows (an input-projection GEMM per direction, then the cell's recurrence: for
+// an LSTM one persistent launch on CPU devices, one fused launch per step elsewhere),
+// synchronising once.
 import LSTMCore
 import OpenCLKit
 
@@ -13,9 +14,9 @@ public struct OpenCLBackendOptions: Sendable {
     /// Time every launch with OpenCL profiling events (see ``OpenCLBackend/lastProfile``).
     /// Costs a little per launch; off for normal use.
     public var profiling: Bool
-    /// Steps per chunk (input projection of the chunk, then its recurrence); `nil` sizes
-    /// chunks so their input projections stay in cache. For tests and experiments.
-    public var chunkSteps: Int?
+    /// Steps per window (input projection of the window, then its recurrence); `nil` sizes
+    /// windows so their input projections stay in cache. For tests and experiments.
+    public var windowSteps: Int?
     /// Which kernel family runs: `auto` picks by device type (``KernelSelection/family(for:)``).
     public var kernels: KernelSelection
     /// Tunables of the GPU family; `nil` uses ``GPUKernelTuning/defaults``.
@@ -23,19 +24,19 @@ public struct OpenCLBackendOptions: Sendable {
 
     /// Options with fp32 weights, the device kind's default tuning and no profiling unless given.
     public init(
-        weightPrecision: WeightPrecision = .float32, tuning: KernelTuning? = nil, profiling: Bool = false, chunkSteps: Int? = nil,
+        weightPrecision: WeightPrecision = .float32, tuning: KernelTuning? = nil, profiling: Bool = false, windowSteps: Int? = nil,
         kernels: KernelSelection = .auto, gpuTuning: GPUKernelTuning? = nil
     ) {
         self.weightPrecision = weightPrecision
         self.tuning = tuning
         self.profiling = profiling
-        self.chunkSteps = chunkSteps
+        self.windowSteps = windowSteps
         self.kernels = kernels
         self.gpuTuning = gpuTuning
     }
 }
 
-/// Runs an LSTM on one OpenCL device. Not thread-safe: callers serialise ``run(_:)``.
+/// Runs an LSTM or GRU on one OpenCL device. Not thread-safe: callers serialise ``run(_:)``.
 public final class OpenCLBackend: LSTMBackend {
     /// The device the kernels run on.
     public let device: Device
@@ -45,21 +46,25 @@ public final class OpenCLBackend: LSTMBackend {
     public let options: OpenCLBackendOptions
     /// The tuning in use: the options' tuning, else ``KernelTuning/defaults(for:)``.
     public let tuning: KernelTuning
-    /// The kernel family in use.
-    public var family: KernelFamily { kernels.family }
-    /// The GPU family's tuning in use (meaningful when ``family`` is `.gpu`).
-    public let gpuTuning: GPUKernelTuning
     /// e.g. `opencl:0 (pthread-haswell)`.
     public let name: String
     let context: Context
     let queue: CommandQueue
-    let kernels: FamilyKernels
+    let kernels: CellKernels
     private var workspace: Workspace?
-    private var plan: (any PassPlan)?
+    private var plan: ForwardPlan?
+    /// The kernel family in use (``OpenCLBackendOptions/kernels`` resolved for the device).
+    public let family: KernelFamily
+    /// The GPU family's tuning (in use when ``family`` is `.gpu`).
+    public let gpuTuning: GPUKernelTuning
+    /// The GPU family's program and weights when ``family`` is `.gpu`. The CPU family's
+    /// ``kernels`` are built too: streaming sessions run on them.
+    private let gpu: GPUFamily?
+    private var gpuPlan: GPUForwardPlan?
 
     /// Passes whose persistent GPU-family launches gave up at a grid barrier and were rerun
     /// with per-step launches (same results), since the current workspace was built.
-    public var persistentFallbacks: Int { (plan as? GPUForwardPlan)?.fallbacks ?? 0 }
+    public var persistentFallbacks: Int { gpuPlan?.fallbacks ?? 0 }
 
     /// Device time per kernel of the last forward pass when ``OpenCLBackendOptions/profiling`` is on.
     public private(set) var lastProfile: KernelProfile?
@@ -82,54 +87,85 @@ public final class OpenCLBackend: LSTMBackend {
         let queue = try CommandQueue(context: context, profiling: options.profiling)
         self.context = context
         self.queue = queue
-        let gpuTuning = options.gpuTuning ?? .defaults
-        self.gpuTuning = gpuTuning
-        kernels = try FamilyKernels(
-            family: options.kernels.family(for: device.kind), model: model, precision: options.weightPrecision, tuning: tuning,
-            gpuTuning: gpuTuning, context: context, queue: queue)
+        let build = try KernelBuild(context: context, configuration: model.configuration,
+                                    precision: options.weightPrecision, tuning: tuning)
+        kernels = try model.configuration.cell.kernels.init(build: build, model: model, queue: queue)
+        family = try GPUFamily.resolve(options.kernels, configuration: model.configuration, device: device)
+        gpuTuning = options.gpuTuning ?? .defaults
+        gpu = family == .gpu
+            ? try GPUFamily(model: model, precision: options.weightPrecision, tuning: gpuTuning, context: context, queue: queue)
+            : nil
         try queue.finish()
     }
 
     /// Device bytes the activations of a problem of this shape need (total, largest buffer).
     public func workspaceFootprint(steps: Int, batch: Int) -> (total: Int, largest: Int) {
-        let shared = Workspace.footprint(
-            steps: steps, batch: batch, configuration: model.configuration, workers: kernels.recurrenceWorkers,
-            chunkSteps: options.chunkSteps)
-        let chunkSteps = Workspace.resolvedChunkSteps(options.chunkSteps, steps: steps, batch: batch, configuration: model.configuration)
-        let extra = kernels.extraFootprint(steps: steps, batch: batch, chunkSteps: chunkSteps)
-        return (shared.total + extra.total, max(shared.largest, extra.largest))
+        let layout = layout(steps: steps, batch: batch)
+        guard let gpu else { return layout.footprint }
+        let chunks = (steps + layout.windowSteps - 1) / max(1, layout.windowSteps)
+        let extra = GPUForwardPlan.extraFootprint(kernels: gpu.kernels, steps: steps, batch: batch, chunks: chunks)
+        return (layout.footprint.total + extra.total, max(layout.footprint.largest, extra.largest))
+    }
+
+    public func deviceFootprint(steps: Int, batch: Int) -> (total: Int, largest: Int)? {
+        workspaceFootprint(steps: steps, batch: batch)
+    }
+
+    public var deviceMemory: DeviceMemory? {
+        DeviceMemory(total: device.globalMemory, largestAllocation: device.maxAllocation)
+    }
+
+    /// The step kernel's row tile: a batch slice starting on a multiple of it puts every
+    /// sequence in the same tile position as the whole run.
+    public var batchSliceAlignment: Int { max(1, tuning.stepRows) }
+
+    private func layout(steps: Int, batch: Int) -> WorkspaceLayout {
+        WorkspaceLayout(
+            steps: steps, batch: batch, configuration: model.configuration, kernels: model.configuration.cell.kernels,
+            workers: kernels.build.recurrenceWorkers, windowSteps: options.windowSteps)
     }
 
     public func run(_ problem: ForwardProblem) throws -> ForwardResult {
         // Arrays shorter than the sizes claim would make the kernels read past what was written.
         try problem.validate(for: model.configuration)
         let (workspace, plan) = try prepared(steps: problem.steps, batch: problem.batch)
-        if poisonsWorkspace { try poison(workspace, plan) }
+        let gpuPlan = try preparedGPUPlan(workspace)
+        if poisonsWorkspace { try poison(workspace, gpuPlan) }
         try upload(problem, to: workspace)
         let recorder = options.profiling ? ProfileRecorder() : nil
-        try plan.enqueue(on: queue, recorder: recorder, reupload: { try upload(problem, to: workspace) })
+        if let gpuPlan {
+            try gpuPlan.enqueue(on: queue, recorder: recorder, reupload: { try upload(problem, to: workspace) })
+        } else {
+            try plan.enqueue(on: queue, recorder: recorder)
+        }
         let result = try download(problem, from: workspace)
         if let recorder { lastProfile = try recorder.summary() }
         return result
     }
 
     /// The workspace and launch plan for this shape, reused while the shape stays the same.
-    private func prepared(steps: Int, batch: Int) throws -> (Workspace, any PassPlan) {
+    func prepared(steps: Int, batch: Int) throws -> (Workspace, ForwardPlan) {
         if let workspace, let plan, workspace.steps == steps, workspace.batch == batch { return (workspace, plan) }
         plan = nil  // release the old kernels and buffers before allocating new ones
+        gpuPlan = nil
         workspace = nil
-        let fresh = try Workspace(
-            steps: steps, batch: batch, configuration: model.configuration, workers: kernels.recurrenceWorkers,
-            chunkSteps: options.chunkSteps, context: context)
-        let freshPlan = try kernels.plan(workspace: fresh, context: context)
+        let fresh = try Workspace(layout: layout(steps: steps, batch: batch), context: context)
+        let freshPlan = try ForwardPlan(kernels: kernels, workspace: fresh)
         workspace = fresh
         plan = freshPlan
         return (fresh, freshPlan)
     }
 
-    private func poison(_ workspace: Workspace, _ plan: any PassPlan) throws {
-        let written = workspace.layerOutputs + workspace.gates + workspace.projectionInputs
-            + workspace.hidden.flatMap { $0.map { $0[1] } } + plan.writtenBuffers
-        for buffer in written { try queue.fill(buffer, with: .nan) }
+    /// The GPU family's plan over `workspace` (built once per workspace), or `nil` for the CPU family.
+    private func preparedGPUPlan(_ workspace: Workspace) throws -> GPUForwardPlan? {
+        guard let gpu else { return nil }
+        if let gpuPlan, gpuPlan.workspace === workspace { return gpuPlan }
+        let fresh = try GPUForwardPlan(kernels: gpu.kernels, cells: gpu.cells, workspace: workspace, context: context)
+        gpuPlan = fresh
+        return fresh
+    }
+
+    private func poison(_ workspace: Workspace, _ gpuPlan: GPUForwardPlan?) throws {
+        for buffer in workspace.writtenByPass + (gpuPlan?.writtenBuffers ?? []) { try queue.fill(buffer, with: .nan) }
     }
 }

@@ -12,9 +12,10 @@ import OpenCLKit
 /// Compiles the runtime's kernels, reusing binaries cached on disk when possible.
 public enum ProgramCache {
     /// Kernel files concatenated, in this order, into the one program the backend builds.
-    public static let kernelFiles = [
-        "common.cl", "input_projection.cl", "lstm_step.cl", "lstm_projection.cl", "lstm_recurrence.cl",
-    ]
+    public static let kernelFiles = sharedKernelFiles + LSTMCellKernels.kernelFiles + GRUCellKernels.kernelFiles
+
+    /// The files every cell's program starts with.
+    static let sharedKernelFiles = ["common.cl", "input_projection.cl"]
 
     /// Environment variable naming the cache folder; `off` disables the disk cache.
     public static let directoryVariable = "LSTM_CACHE_DIR"
@@ -28,8 +29,8 @@ public enum ProgramCache {
     }
 
     /// The full program source.
-    public static func combinedSource() throws -> String {
-        try kernelFiles.map { file in
+    public static func combinedSource(files: [String] = kernelFiles) throws -> String {
+        try files.map { file in
             guard let source = KernelSources.source(named: file) else {
                 throw OpenCLError(call: "loading kernel source", code: -44, detail: "kernel file '\(file)' not found (embedded or in $\(KernelSources.overrideVariable))")
             }

@@ -1,5 +1,6 @@
 // Re-lays PyTorch's row-major weights into the panels the kernels stream (Kernels/common.cl):
-// gate columns interleaved per block of 8 units, [Hp/8][K][32].
+// gate columns interleaved per block of 8 units, [Hp/8][K][8·gates] (32 floats per k for an
+// LSTM's 4 gates, 24 for a GRU's 3).
 
 /// Packing of the constant weights into the kernels' layout. Done once per model load.
 public enum WeightPacking {
@@ -11,21 +12,23 @@ public enum WeightPacking {
         (size + blockWidth - 1) / blockWidth * blockWidth
     }
 
-    /// Packs gate weights [4H, K] (gates i, f, g, o stacked by rows) into [Hp/8][K][32],
-    /// column 8g + j of block u holding gate g of unit 8u + j; padded units are zero.
-    public static func packGateWeights(_ weights: [Float], hiddenSize: Int, inputSize: Int) -> [Float] {
+    /// Packs gate weights [G·H, K] (G gates stacked by rows, in the cell's order) into
+    /// [Hp/8][K][8G], column 8g + j of block u holding gate g of unit 8u + j; padded units
+    /// are zero.
+    public static func packGateWeights(_ weights: [Float], gateCount: Int, hiddenSize: Int, inputSize: Int) -> [Float] {
         let blocks = paddedUnits(hiddenSize) / blockWidth
-        var packed = [Float](repeating: 0, count: blocks * inputSize * 32)
+        let panelWidth = gateCount * blockWidth
+        var packed = [Float](repeating: 0, count: blocks * inputSize * panelWidth)
         for block in 0..<blocks {
-            for gate in 0..<4 {
+            for gate in 0..<gateCount {
                 for lane in 0..<blockWidth {
                     let unit = block * blockWidth + lane
                     guard unit < hiddenSize else { continue }
                     let sourceRow = (gate * hiddenSize + unit) * inputSize
-                    var target = block * inputSize * 32 + gate * blockWidth + lane
+                    var target = block * inputSize * panelWidth + gate * blockWidth + lane
                     for k in 0..<inputSize {
                         packed[target] = weights[sourceRow + k]
-                        target += 32
+                        target += panelWidth
                     }
                 }
             }
@@ -33,23 +36,19 @@ public enum WeightPacking {
         return packed
     }
 
-    /// Packs a per-gate vector [4H] (a bias) into the interleaved column order [4Hp].
-    public static func packGateVector(_ vector: [Float], hiddenSize: Int) -> [Float] {
+    /// Packs a per-gate vector [G·H] (a bias) into the interleaved column order [G·Hp].
+    public static func packGateVector(_ vector: [Float], gateCount: Int, hiddenSize: Int) -> [Float] {
         let blocks = paddedUnits(hiddenSize) / blockWidth
-        var packed = [Float](repeating: 0, count: blocks * 32)
+        let panelWidth = gateCount * blockWidth
+        var packed = [Float](repeating: 0, count: blocks * panelWidth)
         for block in 0..<blocks {
-            for gate in 0..<4 {
+            for gate in 0..<gateCount {
                 for lane in 0..<blockWidth where block * blockWidth + lane < hiddenSize {
-                    packed[block * 32 + gate * blockWidth + lane] = vector[gate * hiddenSize + block * blockWidth + lane]
+                    packed[block * panelWidth + gate * blockWidth + lane] = vector[gate * hiddenSize + block * blockWidth + lane]
                 }
             }
         }
         return packed
-    }
-
-    /// Pads each of the 3 peephole rows [3, H] to Hp: [3][Hp].
-    public static func packPeepholes(_ peepholes: [Float], hiddenSize: Int) -> [Float] {
-        padRows(peepholes, rows: 3, width: hiddenSize)
     }
 
     /// Packs the projection [P, H] into panels [Pp/8][H][8].

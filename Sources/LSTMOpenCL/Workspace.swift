@@ -1,119 +1,140 @@
-// Device buffers for one (steps, batch) shape, allocated once and reused across calls.
+// Device buffers for one (steps, batch) shape, allocated once and reused across calls. The
+// buffers are listed once (``WorkspaceLayout``); allocation, the footprint used for batch
+// slicing, and the NaN poisoning of verification all derive from that list.
 import LSTMCore
 import OpenCLKit
 
-/// Activations and states on the device for a given problem shape.
-final class Workspace {
-    let steps: Int
-    let batch: Int
-    /// Steps per chunk: each layer alternates an input projection over this many steps with
-    /// the recurrence over them, so G stays in the last-level cache (``chunkSteps(steps:batch:configuration:)``).
-    let chunkSteps: Int
+/// What a workspace buffer holds. The cell's kernels declare which of the cell-specific
+/// roles they need (``CellKernels/workspaceBuffers(configuration:batch:)``).
+enum WorkspaceRole: String, CaseIterable {
     /// The layer-0 input [T·B][I], then the staging area of ``Staging`` (one upload per pass).
-    let input: Buffer
+    case input
     /// Two layer outputs [T·B][D·H_out], alternating between layers, each followed by room
     /// for the final states so one read returns everything (``Staging``).
-    let layerOutputs: [Buffer]
-    /// Input projections of one chunk, [chunk steps][Hp/8][B][32], one per direction.
-    let gates: [Buffer]
-    /// Hidden-state ping-pong pairs [B][H_out], per layer and direction.
-    let hidden: [[[Buffer]]]
-    /// Padded cell states [B][Hp], per layer and direction.
-    let cell: [[Buffer]]
-    /// o⊙tanh(c) before projection, [B][Hp], per direction.
-    let projectionInputs: [Buffer]
-    let lengths: Buffer
+    case layerOutput
+    /// Input projections of one step window, [window steps][Hp/8][B][8·gates], per direction.
+    case gates
+    /// Hidden states [B][H_out] read at even steps (h0 is uploaded here), per layer and direction.
+    case hidden
+    /// Their ping-pong partners, read at odd steps and first written by step 0.
+    case hiddenNext
+    /// Per-sequence lengths, B ints.
+    case lengths
+    /// LSTM: padded cell states [B][Hp], per layer and direction.
+    case cellState
+    /// LSTM with projection: o⊙tanh(c) before projection, [B][Hp], per direction.
+    case projectionInput
+    /// GRU with the reset before W_hn: r⊙h, [B][H], per direction.
+    case resetHidden
     /// Barrier counters of the persistent recurrence, zeroed before each layer.
-    let sync: Buffer
+    case sync
+}
 
-    /// Bytes of G (all directions) a chunk may take: written by the GEMM and read back by
-    /// the recurrence while still in cache. Unchunked, G went to DRAM and back (210 MB per
-    /// pass at (256, 256, 256, 100)); measured on the reference machine, 2 MiB chunks beat
-    /// 4-8 MiB by 2-7 % at B = 64 and 256 and tied at B = 16.
-    static let gateChunkBytes = 2 << 20
-    /// Fewest GEMM rows (steps x B) per chunk: each chunk streams all of W_ih once (16 MB at
-    /// H = 1024), which needs enough rows to amortise.
-    static let minimumChunkRows = 256
+/// One entry of the buffer list: `count` buffers of `floats` 4-byte elements each.
+struct WorkspaceBuffer {
+    let role: WorkspaceRole
+    let count: Int
+    let floats: Int
+    /// Whether a forward pass writes it before reading it, so verification may poison it.
+    let writtenByPass: Bool
+}
 
-    /// - Parameters:
-    ///   - workers: work-groups of the persistent recurrence (0: per-step launches).
-    ///   - chunkSteps: steps per chunk, or `nil` for ``chunkSteps(steps:batch:configuration:)``.
-    init(
-        steps: Int, batch: Int, configuration: LSTMConfiguration, workers: Int, chunkSteps: Int?, context: Context
-    ) throws {
+/// The buffer list of one shape: the buffers every cell has, then the cell's own.
+struct WorkspaceLayout {
+    let steps: Int
+    let batch: Int
+    /// Steps per window: each layer alternates an input projection over this many steps
+    /// with the recurrence over them, so G stays in the last-level cache.
+    let windowSteps: Int
+    let buffers: [WorkspaceBuffer]
+
+    /// Bytes of G (all directions) a step window may take: written by the GEMM and read back
+    /// by the recurrence while still in cache (Benchmarks/RESULTS.md has the measurements).
+    static let gateWindowBytes = 2 << 20
+    /// Fewest GEMM rows (steps x B) per window: each window streams all of W_ih once, which
+    /// needs enough rows to amortise.
+    static let minimumWindowRows = 256
+
+    init(steps: Int, batch: Int, configuration: LSTMConfiguration, kernels: CellKernels.Type, workers: Int, windowSteps: Int?) {
         self.steps = steps
         self.batch = batch
-        self.chunkSteps = Self.resolvedChunkSteps(chunkSteps, steps: steps, batch: batch, configuration: configuration)
-        let sizes = Self.floatCounts(steps: steps, batch: batch, configuration: configuration, chunkSteps: self.chunkSteps)
-        func floats(_ count: Int) throws -> Buffer { try Buffer(context: context, byteCount: count * 4) }
-        input = try floats(sizes.input)
-        layerOutputs = try (0..<min(2, configuration.layerCount)).map { _ in try floats(sizes.layerOutput) }
-        gates = try (0..<configuration.directionCount).map { _ in try floats(sizes.gates) }
-        hidden = try (0..<configuration.layerCount).map { _ in
-            try (0..<configuration.directionCount).map { _ in try [floats(sizes.hidden), floats(sizes.hidden)] }
-        }
-        cell = try (0..<configuration.layerCount).map { _ in
-            try (0..<configuration.directionCount).map { _ in try floats(sizes.cell) }
-        }
-        projectionInputs = try (0..<configuration.directionCount).map { _ in try floats(sizes.cell) }
-        lengths = try Buffer(context: context, byteCount: batch * 4)
-        sync = try Buffer(context: context, byteCount: Self.syncCount(steps: steps, workers: workers) * 4)
+        let window = windowSteps.map { max(1, min(steps, $0)) }
+            ?? Self.windowSteps(steps: steps, batch: batch, configuration: configuration)
+        self.windowSteps = window
+        let staging = Staging(steps: steps, batch: batch, configuration: configuration)
+        let states = configuration.layerCount * configuration.directionCount
+        let gates = window * batch * configuration.gateCount * WeightPacking.paddedUnits(configuration.hiddenSize)
+        buffers = [
+            WorkspaceBuffer(role: .input, count: 1, floats: staging.inputEnd, writtenByPass: false),
+            WorkspaceBuffer(role: .layerOutput, count: min(2, configuration.layerCount), floats: staging.outputEnd, writtenByPass: true),
+            WorkspaceBuffer(role: .gates, count: configuration.directionCount, floats: gates, writtenByPass: true),
+            WorkspaceBuffer(role: .hidden, count: states, floats: batch * configuration.outputSize, writtenByPass: false),
+            WorkspaceBuffer(role: .hiddenNext, count: states, floats: batch * configuration.outputSize, writtenByPass: true),
+            WorkspaceBuffer(role: .lengths, count: 1, floats: batch, writtenByPass: false),
+        ] + kernels.workspaceBuffers(configuration: configuration, batch: batch, steps: steps, workers: workers)
     }
 
-    /// Steps per chunk: as many as fit ``gateChunkBytes``, but enough for
-    /// ``minimumChunkRows`` GEMM rows; at least one, at most all.
-    static func chunkSteps(steps: Int, batch: Int, configuration: LSTMConfiguration) -> Int {
-        let bytesPerStep = configuration.directionCount * batch * 4 * WeightPacking.paddedUnits(configuration.hiddenSize) * 4
-        let byCache = gateChunkBytes / bytesPerStep
-        let byRows = (minimumChunkRows + batch - 1) / batch
+    /// Steps per window: as many as fit ``gateWindowBytes``, but enough for
+    /// ``minimumWindowRows`` GEMM rows; at least one, at most all.
+    static func windowSteps(steps: Int, batch: Int, configuration: LSTMConfiguration) -> Int {
+        let bytesPerStep = configuration.directionCount * batch * configuration.gateCount
+            * WeightPacking.paddedUnits(configuration.hiddenSize) * 4
+        let byCache = gateWindowBytes / bytesPerStep
+        let byRows = (minimumWindowRows + batch - 1) / batch
         return max(1, min(steps, max(byCache, byRows)))
     }
 
-    static func resolvedChunkSteps(_ requested: Int?, steps: Int, batch: Int, configuration: LSTMConfiguration) -> Int {
-        requested.map { max(1, min(steps, $0)) } ?? chunkSteps(steps: steps, batch: batch, configuration: configuration)
+    /// Total bytes and the largest single buffer, for batch-slicing decisions.
+    var footprint: (total: Int, largest: Int) {
+        (buffers.reduce(0) { $0 + $1.count * $1.floats } * 4, (buffers.map(\.floats).max() ?? 0) * 4)
+    }
+}
+
+/// Activations and states on the device for a given problem shape.
+final class Workspace {
+    let layout: WorkspaceLayout
+    private let buffers: [WorkspaceRole: [Buffer]]
+
+    var steps: Int { layout.steps }
+    var batch: Int { layout.batch }
+    var windowSteps: Int { layout.windowSteps }
+
+    init(layout: WorkspaceLayout, context: Context) throws {
+        self.layout = layout
+        var buffers: [WorkspaceRole: [Buffer]] = [:]
+        for entry in layout.buffers {
+            // A zero-sized OpenCL buffer is an error; an empty array is one element.
+            buffers[entry.role] = try (0..<entry.count).map { _ in
+                try Buffer(context: context, byteCount: max(1, entry.floats) * 4)
+            }
+        }
+        self.buffers = buffers
     }
 
-    /// Ints of the barrier counters: [steps][2 phases][workers + 1][16] (lstm_recurrence.cl).
-    static func syncCount(steps: Int, workers: Int) -> Int {
-        workers > 0 ? steps * 2 * (workers + 1) * 16 : 1
+    /// Buffer `index` of `role`.
+    func buffer(_ role: WorkspaceRole, _ index: Int = 0) throws -> Buffer {
+        guard let list = buffers[role], list.indices.contains(index) else {
+            throw OpenCLError(call: "workspace", code: -30, detail: "no \(role.rawValue) buffer \(index) in this workspace")
+        }
+        return list[index]
     }
 
-    /// Float counts of each buffer kind.
-    static func floatCounts(steps: Int, batch: Int, configuration: LSTMConfiguration, chunkSteps: Int)
-        -> (input: Int, layerOutput: Int, gates: Int, hidden: Int, cell: Int)
-    {
-        let paddedHidden = WeightPacking.paddedUnits(configuration.hiddenSize)
-        let staging = Staging(steps: steps, batch: batch, configuration: configuration)
-        return (
-            staging.inputEnd,
-            staging.outputEnd,
-            chunkSteps * batch * 4 * paddedHidden,
-            batch * configuration.outputSize,
-            batch * paddedHidden
-        )
+    /// The hidden state of state `state` (layer · directions + direction) read at steps of this parity.
+    func hidden(state: Int, parity: Int) throws -> Buffer {
+        try buffer(parity == 0 ? .hidden : .hiddenNext, state)
     }
 
-    /// Total bytes and the largest single buffer, for chunking decisions.
-    static func footprint(
-        steps: Int, batch: Int, configuration: LSTMConfiguration, workers: Int, chunkSteps: Int?
-    ) -> (total: Int, largest: Int) {
-        let chunk = resolvedChunkSteps(chunkSteps, steps: steps, batch: batch, configuration: configuration)
-        let sizes = floatCounts(steps: steps, batch: batch, configuration: configuration, chunkSteps: chunk)
-        let states = configuration.layerCount * configuration.directionCount
-        let total = sizes.input + min(2, configuration.layerCount) * sizes.layerOutput
-            + configuration.directionCount * (sizes.gates + sizes.cell) + states * (2 * sizes.hidden + sizes.cell) + batch
-            + syncCount(steps: steps, workers: workers)
-        let largest = max(sizes.input, sizes.layerOutput, sizes.gates)
-        return (total * 4, largest * 4)
+    /// Every buffer a forward pass writes before reading: the ones verification poisons.
+    var writtenByPass: [Buffer] {
+        layout.buffers.filter(\.writtenByPass).flatMap { buffers[$0.role] ?? [] }
     }
 }
 
 /// Where the per-pass host data sits in the device buffers, so that a forward pass costs one
-/// blocking write and one blocking read: on PoCL every blocking transfer is a wake-up of a
-/// worker thread and back (about 25 us each; a 1-layer pass made 7 of them, 0.2 ms).
-/// Input buffer: [sequence T·B·I][lengths B, as Int32 bits][h0 S·B·H_out][c0 S·B·Hp], S =
-/// layers x directions, c0 padded to the block width. Output buffer: [output T·B·D·H_out]
-/// [h_n S·B·H_out][c_n S·B·Hp].
+/// blocking write and one blocking read (on PoCL every blocking transfer is a round trip to
+/// a worker thread). Input buffer: [sequence T·B·I][lengths B, as Int32 bits][h0 S·B·H_out]
+/// [c0 S·B·Hp], S = layers x directions, c0 padded to the block width and absent for cells
+/// without a c state. Output buffer: [output T·B·D·H_out][h_n S·B·H_out][c_n S·B·Hp].
 struct Staging {
     let lengths: Int
     let initialHidden: Int
@@ -128,7 +149,7 @@ struct Staging {
     init(steps: Int, batch: Int, configuration: LSTMConfiguration) {
         let states = configuration.layerCount * configuration.directionCount
         hiddenPerState = batch * configuration.outputSize
-        cellPerState = batch * WeightPacking.paddedUnits(configuration.hiddenSize)
+        cellPerState = configuration.hasCellState ? batch * WeightPacking.paddedUnits(configuration.hiddenSize) : 0
         lengths = steps * batch * configuration.inputSize
         initialHidden = lengths + batch
         initialCell = initialHidden + states * hiddenPerState

@@ -20,7 +20,11 @@ public final class LSTMEngine: @unchecked Sendable {
     /// e.g. `cpu-reference` or `opencl:0 (pthread-haswell)`.
     public var backendName: String { backend.name }
     private let backend: LSTMBackend
-    private let lock = NSLock()
+    /// The same backend when it is an OpenCL device (kept typed for streaming sessions).
+    let openCL: OpenCLBackend?
+    /// The kernel tuning the OpenCL backend was built with, or `nil` on the CPU reference.
+    public let kernelTuning: KernelTuning?
+    let lock = NSLock()
     private let memoryLimit: Int?
 
     /// Binds `model` to a backend.
@@ -34,6 +38,8 @@ public final class LSTMEngine: @unchecked Sendable {
         guard let device = try Self.resolve(selection, notice: options.notice) else {
             self.device = nil
             backend = CPUReference(model: model)
+            kernelTuning = nil
+            openCL = nil
             return
         }
         self.device = device.device
@@ -46,6 +52,17 @@ public final class LSTMEngine: @unchecked Sendable {
                 weightPrecision: options.weightPrecision, tuning: tuning, kernels: options.kernels, gpuTuning: gpuTuning))
         openCL.poisonsWorkspace = options.poisonsWorkspace
         backend = openCL
+        self.openCL = openCL
+        kernelTuning = openCL.tuning
+    }
+
+    /// The kernel family running the model, or `nil` on the CPU reference.
+    public var kernelFamily: KernelFamily? { openCL?.family }
+
+    /// The tuning of the kernels in use, described (`nil` on the CPU reference).
+    public var kernelTuningDescription: String? {
+        guard let openCL else { return nil }
+        return openCL.family == .gpu ? openCL.gpuTuning.description : openCL.tuning.description
     }
 
     /// Loads a safetensors file with `torch.nn.LSTM` state-dict names and binds it to a backend.
@@ -64,59 +81,46 @@ public final class LSTMEngine: @unchecked Sendable {
 
     /// Runs a prepared problem, in chunks of sequences when it does not fit device memory.
     public func run(_ problem: ForwardProblem) throws -> ForwardResult {
-        guard let openCL = backend as? OpenCLBackend, let device else { return try backend.run(problem) }
-        let chunk = try chunkSize(problem, openCL, device)
+        guard backend.deviceMemory != nil else { return try backend.run(problem) }
+        let slice = try sequencesPerChunk(for: problem)
         lock.lock()
         defer { lock.unlock() }
-        if chunk >= problem.batch { return try openCL.run(problem) }
+        if slice >= problem.batch { return try backend.run(problem) }
         var parts: [(range: Range<Int>, result: ForwardResult)] = []
-        for start in stride(from: 0, to: problem.batch, by: chunk) {
-            let range = start..<min(start + chunk, problem.batch)
-            parts.append((range, try openCL.run(problem.slice(sequences: range))))
+        for start in stride(from: 0, to: problem.batch, by: slice) {
+            let range = start..<min(start + slice, problem.batch)
+            parts.append((range, try backend.run(problem.slice(sequences: range))))
         }
         return ForwardProblem.merging(parts, for: problem)
-    }
-
-    /// The kernel tuning the OpenCL backend was built with, or `nil` on the CPU reference.
-    public var kernelTuning: KernelTuning? { (backend as? OpenCLBackend)?.tuning }
-
-    /// The kernel family running the model, or `nil` on the CPU reference.
-    public var kernelFamily: KernelFamily? { (backend as? OpenCLBackend)?.family }
-
-    /// The tuning of the kernels in use, described (`nil` on the CPU reference).
-    public var kernelTuningDescription: String? {
-        guard let openCL = backend as? OpenCLBackend else { return nil }
-        return openCL.family == .gpu ? openCL.gpuTuning.description : openCL.tuning.description
     }
 
     /// Device bytes the activations of `steps` × `batch` need in one launch sequence, or
     /// `nil` on the CPU reference. Compare with ``EngineOptions/deviceMemoryLimit``.
     public func deviceBytes(steps: Int, batch: Int) -> Int? {
-        (backend as? OpenCLBackend)?.workspaceFootprint(steps: steps, batch: batch).total
+        backend.deviceFootprint(steps: steps, batch: batch)?.total
     }
 
-    /// How many sequences of `problem` one launch sequence runs: the whole batch unless the
-    /// memory cap forces chunks. Always the whole batch on the CPU reference.
+    /// How many sequences of `problem` one launch sequence runs (a batch slice): the whole
+    /// batch unless the memory cap forces slices. Always the whole batch on the CPU reference.
+    ///
+    /// The most sequences whose activations fit the memory cap and the device's largest
+    /// allocation, rounded down to a multiple of the backend's ``LSTMBackend/batchSliceAlignment``
+    /// when at least that many fit.
     ///
     /// - Throws: ``RuntimeError/problemTooLarge(_:)`` when not even one sequence fits.
     public func sequencesPerChunk(for problem: ForwardProblem) throws -> Int {
-        guard let openCL = backend as? OpenCLBackend, let device else { return problem.batch }
-        return try chunkSize(problem, openCL, device)
-    }
-
-    /// The most sequences per launch sequence whose activations fit the memory cap and the
-    /// device's largest allocation, rounded down to a multiple of the step kernel's row tile
-    /// when at least one tile fits.
-    private func chunkSize(_ problem: ForwardProblem, _ backend: OpenCLBackend, _ device: Device) throws -> Int {
-        let budget = min(memoryLimit ?? Int.max, device.globalMemory / 10 * 9)
+        guard let memory = backend.deviceMemory else { return problem.batch }
+        let budget = min(memoryLimit ?? Int.max, memory.total / 10 * 9)
+        func footprint(_ batch: Int) -> (total: Int, largest: Int) {
+            backend.deviceFootprint(steps: problem.steps, batch: batch) ?? (0, 0)
+        }
         func fits(_ batch: Int) -> Bool {
-            let footprint = backend.workspaceFootprint(steps: problem.steps, batch: batch)
-            return footprint.total <= budget && footprint.largest <= device.maxAllocation
+            let needed = footprint(batch)
+            return needed.total <= budget && needed.largest <= memory.largestAllocation
         }
         guard fits(1) else {
-            let needed = backend.workspaceFootprint(steps: problem.steps, batch: 1).total
             throw RuntimeError.problemTooLarge(
-                "one sequence of \(problem.steps) steps needs \(needed) bytes of device memory, more than the \(budget) available on \(device.name); raise the limit (--memory-limit, \(EngineOptions.memoryLimitVariable)), use fewer steps, or use --device cpu")
+                "one sequence of \(problem.steps) steps needs \(footprint(1).total) bytes of device memory, more than the \(budget) available on \(backend.name); raise the limit (--memory-limit, \(EngineOptions.memoryLimitVariable)), use fewer steps, or use --device cpu")
         }
         if fits(problem.batch) { return problem.batch }
         var (low, high) = (1, problem.batch)  // fits(low) && !fits(high)
@@ -124,10 +128,8 @@ public final class LSTMEngine: @unchecked Sendable {
             let middle = (low + high) / 2
             if fits(middle) { low = middle } else { high = middle }
         }
-        // Chunks that start on a multiple of the step kernel's row tile put every sequence in
-        // the same tile position as the whole run, so chunked results stay bitwise the same.
-        let tile = max(1, backend.tuning.stepRows)
-        return low >= tile ? low - low % tile : low
+        let alignment = backend.batchSliceAlignment
+        return low >= alignment ? low - low % alignment : low
     }
 
     /// The device a selection names, with its index; `nil` means the CPU reference.

@@ -43,7 +43,7 @@ public final class TuningStore<Value: Codable & Sendable>: @unchecked Sendable {
         let c = configuration
         return [
             device.name, device.driverVersion,
-            "I\(c.inputSize)-H\(c.hiddenSize)-P\(c.projectionSize)-L\(c.layerCount)-D\(c.directionCount)-peep\(c.hasPeepholes ? 1 : 0)",
+            "\(c.cell.rawValue)\(c.cell == .gru && !c.linearBeforeReset ? "-resetfirst" : "")-I\(c.inputSize)-H\(c.hiddenSize)-P\(c.projectionSize)-L\(c.layerCount)-D\(c.directionCount)-peep\(c.hasPeepholes ? 1 : 0)",
             precision.rawValue,
         ].joined(separator: "|")
     }

@@ -30,6 +30,13 @@ enum ArgumentParsing {
         return selection
     }
 
+    @Sendable static func cell(_ text: String) throws -> CellKind {
+        guard let cell = CellKind(rawValue: text.lowercased()) else {
+            throw ValidationError("unknown cell '\(text)': use \(CellKind.allCases.map(\.rawValue).joined(separator: " or "))")
+        }
+        return cell
+    }
+
     @Sendable static func suite(_ text: String) throws -> BenchmarkSuite {
         guard let suite = BenchmarkSuite(rawValue: text.lowercased()) else {
             throw ValidationError("unknown suite '\(text)': use \(BenchmarkSuite.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -40,6 +47,8 @@ enum ArgumentParsing {
 
 /// `--input-size --hidden --batch --steps [--layers] [--bidirectional] [--proj] [--peepholes]`.
 struct WorkloadOptions: ParsableArguments {
+    @Option(help: "The cell: lstm or gru (torch.nn.GRU's form).", transform: ArgumentParsing.cell)
+    var cell: CellKind = .lstm
     @Option(name: .customLong("input-size"), help: "Features per timestep (I).")
     var inputSize: Int?
     @Option(help: "Hidden size (H).")
@@ -75,7 +84,7 @@ struct WorkloadOptions: ParsableArguments {
             throw ValidationError("--batch and --steps must be positive")
         }
         let configuration = LSTMConfiguration(
-            inputSize: inputSize, hiddenSize: hidden, projectionSize: proj, layerCount: layers,
+            cell: cell, inputSize: inputSize, hiddenSize: hidden, projectionSize: proj, layerCount: layers,
             bidirectional: bidirectional, hasPeepholes: peepholes)
         do {
             try configuration.validate()

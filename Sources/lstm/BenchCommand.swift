@@ -12,7 +12,7 @@ struct BenchCommand: ParsableCommand {
         discussion: """
             Give all of --input-size, --hidden, --batch and --steps for one workload, or none to run \
             --suite (standard: the peer shapes and a stacked bidirectional model; deepbench: DeepBench \
-            inference shapes; all). Default devices: the CPU reference and every OpenCL device. A \
+            inference shapes; all); --cell gru runs the same shapes as GRUs. Default devices: the CPU reference and every OpenCL device. A \
             CPU-reference pass over 5 s is timed once. Exits 1 if a device fails or is out of tolerance.
             """)
 
@@ -34,6 +34,8 @@ struct BenchCommand: ParsableCommand {
     var json = false
     @Option(help: "standard, deepbench or all (when no size flags are given).", transform: ArgumentParsing.suite)
     var suite: BenchmarkSuite?
+    @Flag(help: "Time one-frame feeds of a streaming session (median, p99) against the one-shot pass's per-step time.")
+    var stream = false
 
     func validate() throws {
         guard repeats >= 1, warmup >= 0 else { throw ValidationError("--repeat must be at least 1 and --warmup at least 0") }
@@ -44,7 +46,8 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
-        let workloads = try shape.workload().map { [$0] } ?? (suite ?? .standard).workloads
+        let workloads = try shape.workload().map { [$0] } ?? (suite ?? .standard).workloads(cell: shape.cell)
+        if stream { return try runStreaming(workloads) }
         let selections = try devices.isEmpty ? Self.defaultDevices() : devices
         let settings = BenchmarkSettings(repeats: repeats, warmup: warmup, weightPrecision: weightPrecision, kernels: kernels)
         var results: [BenchmarkResult] = []
@@ -68,6 +71,41 @@ struct BenchCommand: ParsableCommand {
             printNotes(results)
         }
         if results.contains(where: { $0.failed || !$0.withinTolerance }) { throw ExitCode.failure }
+    }
+
+    /// `--stream`: one-direction workloads on the given devices (default: every OpenCL device).
+    private func runStreaming(_ workloads: [Workload]) throws {
+        let selections = devices.isEmpty ? ((try? Device.all().count) ?? 0 > 0 ? [.opencl(index: nil)] : [.cpu]) : devices
+        let benchmark = StreamLatencyBenchmark(
+            settings: BenchmarkSettings(repeats: repeats, warmup: warmup, weightPrecision: weightPrecision))
+        var results: [StreamLatencyResult] = []
+        var table = TextTable(["WORKLOAD", "DEVICE", "FRAME MEDIAN MS", "FRAME P99 MS", "ONE-SHOT MS/STEP", "RATIO", "BITWISE"],
+                              rightAligned: [2, 3, 4, 5])
+        for workload in workloads {
+            guard !workload.configuration.bidirectional else {
+                Terminal.notice("\(workload): skipped, a bidirectional model cannot stream")
+                continue
+            }
+            for selection in selections {
+                Terminal.progress("\(workload) on \(selection): streaming")
+                let result = try benchmark.run(workload, on: selection)
+                Terminal.progress(nil)
+                results.append(result)
+                table.append([
+                    result.workload, result.device, Format.milliseconds(result.frameMedianMilliseconds),
+                    Format.milliseconds(result.frameP99Milliseconds), Format.milliseconds(result.perStepMilliseconds),
+                    String(format: "%.2fx", result.ratio), result.bitwiseEqual ? "yes" : "NO",
+                ])
+            }
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            Terminal.print(String(decoding: try encoder.encode(results), as: UTF8.self))
+        } else {
+            table.print()
+        }
+        if results.contains(where: { !$0.bitwiseEqual }) { throw ExitCode.failure }
     }
 
     /// The CPU reference and every OpenCL device.

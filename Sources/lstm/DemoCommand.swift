@@ -1,6 +1,6 @@
-// `lstm demo`: the main job on an embedded model. A fixed-seed 2-layer bidirectional LSTM
-// runs a batch on the CPU reference and on every OpenCL device; the OpenCL outputs are
-// checked against the reference and the times compared.
+// `lstm demo`: the main job on embedded models. A fixed-seed 2-layer bidirectional LSTM, then
+// a GRU of the same shape, run a batch on the CPU reference and on every OpenCL device; the
+// OpenCL outputs are checked against the reference and the times compared.
 import ArgumentParser
 import LSTMBenchmarks
 import LSTMRuntime
@@ -8,30 +8,16 @@ import LSTMRuntime
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Run an embedded model on the CPU reference and every OpenCL device, verify and compare times.")
+        abstract: "Run embedded LSTM and GRU models on the CPU reference and every OpenCL device, verify and compare times.")
 
-    /// 2 layers, bidirectional, I = 64, H = 128; batch 64 × 50 steps.
-    static let workload = Workload(
-        LSTMConfiguration(inputSize: 64, hiddenSize: 128, layerCount: 2, bidirectional: true),
-        batch: 64, steps: 50, name: "demo")
+    /// 2 layers, bidirectional, I = 64, H = 128; batch 64 × 50 steps; one LSTM, one GRU.
+    static let workloads = CellKind.allCases.map { cell in
+        Workload(
+            LSTMConfiguration(cell: cell, inputSize: 64, hiddenSize: 128, layerCount: 2, bidirectional: true),
+            batch: 64, steps: 50, name: "demo \(cell)")
+    }
 
     func run() throws {
-        let workload = Self.workload
-        let configuration = workload.configuration
-        let model = try workload.model()
-        let parameters = model.cells.joined().reduce(0) { total, cell in
-            total + cell.inputWeights.count + cell.recurrentWeights.count
-                + (cell.inputBias?.count ?? 0) + (cell.recurrentBias?.count ?? 0)
-                + (cell.projectionWeights?.count ?? 0) + (cell.peepholeWeights?.count ?? 0)
-        }
-        let width = configuration.directionCount * configuration.outputSize
-        Terminal.print("""
-            LSTM demo: \(configuration.layerCount)-layer bidirectional LSTM, input \(configuration.inputSize), \
-            hidden \(configuration.hiddenSize), \(parameters) parameters (seeded, built in)
-            batch: \(workload.batch) sequences × \(workload.steps) steps → output [\(workload.steps), \(workload.batch), \(width)], \
-            \(String(format: "%.2f", workload.flops / 1e9)) GFLOP per pass
-            """)
-
         let deviceCount = (try? Device.all().count) ?? 0
         if deviceCount == 0 {
             Terminal.notice("no OpenCL device found; running the CPU reference only (\(RuntimeError.installHint))")
@@ -40,10 +26,33 @@ struct DemoCommand: ParsableCommand {
         let runner = BenchmarkRunner(
             settings: BenchmarkSettings(repeats: 5, warmup: 1, slowReferenceSeconds: 1),
             progress: { Terminal.progress($0) }, notice: { Terminal.notice($0) })
-        let results = try runner.run(workload, on: selections)
-        Terminal.progress(nil)
-        report(results)
-        if results.contains(where: { $0.failed || !$0.withinTolerance }) { throw ExitCode.failure }
+        var failed = false
+        for (index, workload) in Self.workloads.enumerated() {
+            if index > 0 { Terminal.print() }
+            try introduce(workload)
+            let results = try runner.run(workload, on: selections)
+            Terminal.progress(nil)
+            report(results)
+            failed = failed || results.contains(where: { $0.failed || !$0.withinTolerance })
+        }
+        if failed { throw ExitCode.failure }
+    }
+
+    private func introduce(_ workload: Workload) throws {
+        let configuration = workload.configuration
+        let model = try workload.model()
+        let parameters = model.layers.joined().reduce(0) { total, weights in
+            total + weights.inputWeights.count + weights.recurrentWeights.count
+                + (weights.inputBias?.count ?? 0) + (weights.recurrentBias?.count ?? 0)
+                + (weights.projectionWeights?.count ?? 0) + (weights.peepholeWeights?.count ?? 0)
+        }
+        let width = configuration.directionCount * configuration.outputSize
+        Terminal.print("""
+            \(configuration.cell) demo: \(configuration.layerCount)-layer bidirectional \(configuration.cell), input \(configuration.inputSize), \
+            hidden \(configuration.hiddenSize), \(parameters) parameters (seeded, built in)
+            batch: \(workload.batch) sequences × \(workload.steps) steps → output [\(workload.steps), \(workload.batch), \(width)], \
+            \(String(format: "%.2f", workload.flops / 1e9)) GFLOP per pass
+            """)
     }
 
     private func report(_ results: [BenchmarkResult]) {

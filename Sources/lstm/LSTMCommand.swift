@@ -8,11 +8,11 @@ import LSTMRuntime
 struct LSTMCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lstm",
-        abstract: "Run, verify and benchmark LSTM models (torch.nn.LSTM weights) on OpenCL devices.",
+        abstract: "Run, stream, verify and benchmark LSTM and GRU models (torch.nn weights) on OpenCL devices.",
         discussion: "Devices: `auto` (first GPU, else first OpenCL device, else the CPU reference), `cpu` (the CPU reference), `opencl` (first OpenCL device) or `opencl:N` (see `lstm devices`).",
         subcommands: [
             DevicesCommand.self, RunCommand.self, VerifyCommand.self, BenchCommand.self, TuneCommand.self,
-            DemoCommand.self, OverheadCommand.self,
+            DemoCommand.self, StreamCommand.self, OverheadCommand.self,
         ]
     )
 

@@ -9,14 +9,14 @@ import LSTMRuntime
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run a model over a batch of sequences (shapes as torch.nn.LSTM).",
+        abstract: "Run a model over a batch of sequences (shapes as torch.nn.LSTM and torch.nn.GRU).",
         discussion: """
             input [T, B, I] ([B, T, I] with --batch-first); h0 and h_n [D·L, B, H_out]; c0 and c_n \
-            [D·L, B, H]; output [T, B, D·H_out]. Missing h0/c0 are zeros. Lengths: int32 or int64 [B], \
+            [D·L, B, H] (LSTM only); output [T, B, D·H_out]. Missing h0/c0 are zeros. Lengths: int32 or int64 [B], \
             each in 1...T (packed-sequence semantics; outputs past a length are zero).
             """)
 
-    @Option(help: "Model weights: safetensors with torch.nn.LSTM state-dict names.")
+    @Option(help: "Model weights: safetensors with torch.nn.LSTM or torch.nn.GRU state-dict names.")
     var weights: String
     @Option(help: "Input sequences (.npy, float32 or float64).")
     var input: String
@@ -50,6 +50,9 @@ struct RunCommand: ParsableCommand {
         let inputs = try RunInputs(
             weights: weights, input: input, initialHidden: initialHidden, initialCell: initialCell,
             lengths: lengths, batchFirst: batchFirst)
+        if finalCell != nil, !inputs.model.configuration.hasCellState {
+            throw CommandError.noCellState(flag: "--c-n", cell: inputs.model.configuration.cell.description)
+        }
         let destinations = [("--output", output), ("--h-n", finalHidden), ("--c-n", finalCell)]
             .compactMap { flag, path in path.map { (flag, $0) } }
         try RunInputs.checkDestinations(destinations)
@@ -63,7 +66,7 @@ struct RunCommand: ParsableCommand {
 
         try NumpyFile.write(shaped.output, to: URL(fileURLWithPath: output))
         if let finalHidden { try NumpyFile.write(shaped.finalHidden, to: URL(fileURLWithPath: finalHidden)) }
-        if let finalCell { try NumpyFile.write(shaped.finalCell, to: URL(fileURLWithPath: finalCell)) }
+        if let finalCell, let cellState = shaped.finalCell { try NumpyFile.write(cellState, to: URL(fileURLWithPath: finalCell)) }
         Terminal.standardError(
             "ran on \(engine.backendName) in \(Format.milliseconds(milliseconds)) ms; wrote \(output) \(shaped.output.shape)")
     }

@@ -13,6 +13,9 @@ struct RunInputs {
     ///   `ShapeError` for inputs that do not fit the model, ``CommandError`` for bad lengths.
     init(weights: String, input: String, initialHidden: String?, initialCell: String?, lengths: String?, batchFirst: Bool) throws {
         model = try LSTMModel(stateDict: SafeTensors.read(contentsOf: URL(fileURLWithPath: weights)))
+        if initialCell != nil, !model.configuration.hasCellState {
+            throw CommandError.noCellState(flag: "--c0", cell: model.configuration.cell.description)
+        }
         let sequence = try NumpyFile.readFloats(contentsOf: URL(fileURLWithPath: input))
         let hidden = try initialHidden.map { try NumpyFile.readFloats(contentsOf: URL(fileURLWithPath: $0)) }
         let cell = try initialCell.map { try NumpyFile.readFloats(contentsOf: URL(fileURLWithPath: $0)) }
@@ -51,13 +54,14 @@ struct RunInputs {
         }
     }
 
-    /// `I=4 H=6 layers=2 bidirectional proj=3 peepholes`.
+    /// `LSTM I=4 H=6 layers=2 bidirectional proj=3 peepholes`.
     static func summary(_ configuration: LSTMConfiguration) -> String {
-        var parts = ["I=\(configuration.inputSize)", "H=\(configuration.hiddenSize)", "layers=\(configuration.layerCount)"]
+        var parts = [configuration.cell.description, "I=\(configuration.inputSize)", "H=\(configuration.hiddenSize)", "layers=\(configuration.layerCount)"]
         if configuration.bidirectional { parts.append("bidirectional") }
         if configuration.projectionSize > 0 { parts.append("proj=\(configuration.projectionSize)") }
         if configuration.hasPeepholes { parts.append("peepholes") }
         if !configuration.hasBias { parts.append("no bias") }
+        if configuration.cell == .gru, !configuration.linearBeforeReset { parts.append("reset before W_hn") }
         return parts.joined(separator: " ")
     }
 }

@@ -1,5 +1,6 @@
-// The sweep `lstm verify` runs: seeded random models and inputs covering the sizes that
-// break tiling (1, 3, 37, 129), every variant alone and in combination, and f16 weights.
+// The sweep `lstm verify` runs: seeded random LSTM and GRU models and inputs covering the
+// sizes that break tiling (1, 3, 37, 129), every variant alone and in combination, and f16
+// weights.
 // Sizes stay small so the Double CPU reference finishes the sweep in seconds.
 import LSTMRuntime
 
@@ -13,10 +14,10 @@ struct VerificationCase {
     var batchFirst = false
     var precision = WeightPrecision.float32
 
-    /// `T5 B3 I37 H37 L2 bi P3 peep nobias`.
+    /// `LSTM T5 B3 I37 H37 L2 bi P3`.
     var shape: String {
         let c = configuration
-        var parts = ["T\(steps)", "B\(batch)", "I\(c.inputSize)", "H\(c.hiddenSize)"]
+        var parts = [c.cell.description, "T\(steps)", "B\(batch)", "I\(c.inputSize)", "H\(c.hiddenSize)"]
         if c.layerCount > 1 { parts.append("L\(c.layerCount)") }
         if c.bidirectional { parts.append("bi") }
         if c.projectionSize > 0 { parts.append("P\(c.projectionSize)") }
@@ -31,6 +32,7 @@ struct VerificationCase {
         if batchFirst { parts.append("batch-first") }
         if configuration.hasPeepholes { parts.append("peep") }
         if !configuration.hasBias { parts.append("nobias") }
+        if configuration.cell == .gru, !configuration.linearBeforeReset { parts.append("reset-first") }
         if precision == .float16 { parts.append("f16") }
         return parts.isEmpty ? "-" : parts.joined(separator: " ")
     }
@@ -53,7 +55,7 @@ struct VerificationCase {
         return LSTMInput(
             sequence: sequence,
             initialHidden: initialStates ? generator.tensor([states, batch, c.outputSize]) : nil,
-            initialCell: initialStates ? generator.tensor([states, batch, c.hiddenSize]) : nil,
+            initialCell: initialStates && c.hasCellState ? generator.tensor([states, batch, c.hiddenSize]) : nil,
             lengths: lengthValues, batchFirst: batchFirst)
     }
 }
@@ -62,7 +64,7 @@ extension VerificationCase {
     private typealias Shape = LSTMConfiguration
 
     /// Every case, in the order they run.
-    static let sweep: [VerificationCase] = sizeSweep + variantSweep + halfPrecisionSweep
+    static let sweep: [VerificationCase] = sizeSweep + variantSweep + halfPrecisionSweep + gruSweep
 
     /// Sizes 1, 3, 37 and 129 for I and H, alone and mixed; batch and steps from 1 up.
     static let sizeSweep: [VerificationCase] = [
@@ -114,5 +116,27 @@ extension VerificationCase {
                          steps: 5, batch: 4, initialStates: true, lengths: true, precision: .float16),
         VerificationCase(configuration: Shape(inputSize: 4, hiddenSize: 13, bidirectional: true, hasPeepholes: true),
                          steps: 6, batch: 3, lengths: true, precision: .float16),
+    ]
+
+    /// GRU in both reset forms: odd sizes, each variant, combinations and f16 weights.
+    static let gruSweep: [VerificationCase] = [
+        VerificationCase(configuration: Shape(cell: .gru, inputSize: 1, hiddenSize: 1), steps: 1, batch: 1),
+        VerificationCase(configuration: Shape(cell: .gru, inputSize: 3, hiddenSize: 37), steps: 4, batch: 2, initialStates: true),
+        VerificationCase(configuration: Shape(cell: .gru, inputSize: 129, hiddenSize: 129, linearBeforeReset: false),
+                         steps: 3, batch: 5, initialStates: true),
+        VerificationCase(configuration: Shape(cell: .gru, inputSize: 5, hiddenSize: 11, layerCount: 3), steps: 5, batch: 3,
+                         initialStates: true),
+        VerificationCase(configuration: Shape(cell: .gru, inputSize: 6, hiddenSize: 13, bidirectional: true), steps: 6, batch: 3,
+                         lengths: true),
+        VerificationCase(configuration: Shape(cell: .gru, inputSize: 3, hiddenSize: 9, hasBias: false), steps: 4, batch: 2,
+                         batchFirst: true),
+        VerificationCase(configuration: Shape(cell: .gru, inputSize: 37, hiddenSize: 37), steps: 3, batch: 33, lengths: true),
+        VerificationCase(configuration: Shape(cell: .gru, inputSize: 8, hiddenSize: 17, layerCount: 2, bidirectional: true,
+                                              hasBias: false, linearBeforeReset: false),
+                         steps: 5, batch: 4, initialStates: true, lengths: true, batchFirst: true),
+        VerificationCase(configuration: Shape(cell: .gru, inputSize: 37, hiddenSize: 37, bidirectional: true),
+                         steps: 5, batch: 3, initialStates: true, lengths: true, precision: .float16),
+        VerificationCase(configuration: Shape(cell: .gru, inputSize: 129, hiddenSize: 129, linearBeforeReset: false),
+                         steps: 2, batch: 3, precision: .float16),
     ]
 }

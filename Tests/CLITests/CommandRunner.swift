@@ -1,5 +1,6 @@
 // Runs the built `lstm` binary as a subprocess and captures its exit status and output.
 import Foundation
+import LSTMTestSupport
 
 /// The outcome of one `lstm` invocation.
 struct CommandResult: CustomStringConvertible {
@@ -29,7 +30,7 @@ enum LSTMBinary {
         let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         candidates.append(package.appendingPathComponent(".build/debug/lstm"))
         guard let found = candidates.first(where: { fileManager.isExecutableFile(atPath: $0.path) }) else {
-            throw CLITestFailure("the lstm binary was not found (looked at \(candidates.map(\.path))); build it with `swift build` or set LSTM_BINARY")
+            throw TestFailure("the lstm binary was not found (looked at \(candidates.map(\.path))); build it with `swift build` or set LSTM_BINARY")
         }
         return found
     }
@@ -61,26 +62,4 @@ enum LSTMBinary {
             standardOutput: String(decoding: try Data(contentsOf: outputFile), as: UTF8.self),
             standardError: String(decoding: try Data(contentsOf: errorFile), as: UTF8.self))
     }
-}
-
-/// A fresh folder under the system's temporary folder, removed when the value goes away.
-final class TemporaryFolder {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("lstm-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    func file(_ name: String) -> URL { url.appendingPathComponent(name) }
-
-    /// Names of the files in the folder.
-    func contents() throws -> [String] { try FileManager.default.contentsOfDirectory(atPath: url.path).sorted() }
-
-    deinit { try? FileManager.default.removeItem(at: url) }
-}
-
-struct CLITestFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }

@@ -1,5 +1,6 @@
 // `--kernels` on bench and tune, and scripts/gpu-check.sh's own checks, as a user runs them.
 import Foundation
+import LSTMTestSupport
 import Testing
 
 @Suite("lstm --kernels and the GPU check script")

@@ -2,6 +2,7 @@
 // repeated processes: every failure is a clear message and a non-zero exit with no output
 // file; every legitimate input gives the right answer.
 import Foundation
+import LSTMTestSupport
 import LSTMCore
 import LSTMFormats
 import Testing

@@ -1,6 +1,7 @@
 // `lstm run` end to end: every fixture on the CPU reference and on OpenCL, written files
 // compared with the expected ones; and the CPU fallback when no OpenCL platform exists.
 import Foundation
+import LSTMTestSupport
 import LSTMCore
 import LSTMFormats
 import Testing

@@ -1,5 +1,6 @@
 // `lstm run` error paths: each exits non-zero with a message on stderr and writes nothing.
 import Foundation
+import LSTMTestSupport
 import LSTMCore
 import LSTMFormats
 import Testing

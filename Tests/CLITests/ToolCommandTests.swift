@@ -1,5 +1,6 @@
 // `lstm devices`, `verify`, `bench` and `tune` as a user runs them.
 import Foundation
+import LSTMTestSupport
 import Testing
 
 @Suite("lstm devices, verify, bench and tune")
@@ -25,6 +26,23 @@ struct ToolCommandTests {
         // Every kernel family on the device by default.
         #expect(result.standardOutput.contains("(cpu kernels)"), "\(result)")
         #expect(result.standardOutput.contains("(gpu kernels)"), "\(result)")
+    }
+
+    @Test("bench --stream --json times one-frame feeds and checks them bitwise", arguments: ["lstm", "gru"])
+    func benchStream(cell: String) throws {
+        try requireOpenCLDevice()
+        let result = try LSTMBinary.run([
+            "bench", "--stream", "--json", "--cell", cell, "--input-size", "16", "--hidden", "24", "--batch", "1",
+            "--steps", "6", "--layers", "2", "--repeat", "2", "--device", "opencl",
+        ])
+        #expect(result.status == 0, "\(result)")
+        let rows = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [[String: Any]]
+        let row = try #require(rows?.first, "\(result)")
+        #expect(row["bitwise_equal"] as? Bool == true)
+        #expect(row["cell"] as? String == cell)
+        for key in ["frame_median_ms", "frame_p99_ms", "one_shot_per_step_ms", "ratio"] {
+            #expect((row[key] as? Double).map { $0 > 0 } == true, "\(key) in \(row)")
+        }
     }
 
     @Test("verify refuses the CPU reference")

@@ -1,5 +1,6 @@
 // ForwardProblem: validation of what a caller hands in, the consistency check for
 // memberwise problems, and chunking into sub-batches with bitwise-identical results.
+import LSTMTestSupport
 import Testing
 import LSTMCore
 
@@ -23,7 +24,7 @@ struct ForwardProblemTests {
     // MARK: - Validation
 
     @Test func acceptsWellFormedInputAndFillsDefaults() throws {
-        let input = makeInput(configuration, steps: 4, batch: 3, seed: 1, withStates: false)
+        let input = SeededInputs.input(configuration, steps: 4, batch: 3, seed: 1, withStates: false)
         let problem = try ForwardProblem(input, configuration: configuration)
         #expect(problem.steps == 4 && problem.batch == 3)
         #expect(problem.lengths == [4, 4, 4] && problem.hasFullLengths)
@@ -33,7 +34,7 @@ struct ForwardProblemTests {
     }
 
     @Test func batchFirstInputIsTransposedToTimeMajor() throws {
-        let input = makeInput(configuration, steps: 4, batch: 3, seed: 2, batchFirst: true)
+        let input = SeededInputs.input(configuration, steps: 4, batch: 3, seed: 2, batchFirst: true)
         let problem = try ForwardProblem(input, configuration: configuration)
         for t in 0..<4 {
             for b in 0..<3 {
@@ -64,7 +65,7 @@ struct ForwardProblemTests {
 
     @Test(arguments: [[4, 2, 2], [4, 3, 5], [2, 3, 2], [4, 3, 2, 1]])
     func rejectsWrongInitialHiddenShape(shape: [Int]) {
-        var input = makeInput(configuration, steps: 4, batch: 3, seed: 5)
+        var input = SeededInputs.input(configuration, steps: 4, batch: 3, seed: 5)
         var generator = SeededGenerator(seed: 6)
         input.initialHidden = generator.tensor(shape)
         let message = validationMessage(input)
@@ -72,7 +73,7 @@ struct ForwardProblemTests {
     }
 
     @Test func rejectsWrongInitialCellShape() {
-        var input = makeInput(configuration, steps: 4, batch: 3, seed: 7)
+        var input = SeededInputs.input(configuration, steps: 4, batch: 3, seed: 7)
         var generator = SeededGenerator(seed: 8)
         input.initialCell = generator.tensor([4, 3, 2])  // proj_size instead of hidden_size
         let message = validationMessage(input)
@@ -81,7 +82,7 @@ struct ForwardProblemTests {
 
     @Test(arguments: [[4, 0, 2], [4, 5, 2], [-1, 2, 2], [4, 2]])
     func rejectsBadLengths(lengths: [Int]) {
-        let input = makeInput(configuration, steps: 4, batch: 3, seed: 9, lengths: lengths)
+        let input = SeededInputs.input(configuration, steps: 4, batch: 3, seed: 9, lengths: lengths)
         let message = validationMessage(input)
         let expected = lengths.count == 3 ? "outside 1...4" : "lengths has 2 entries"
         #expect(message?.contains(expected) == true, "\(message ?? "accepted")")
@@ -90,7 +91,7 @@ struct ForwardProblemTests {
     // MARK: - Consistency of memberwise problems
 
     @Test func memberwiseProblemWithShortArraysIsRefusedNotTrapped() throws {
-        let good = try ForwardProblem(makeInput(configuration, steps: 3, batch: 2, seed: 10), configuration: configuration)
+        let good = try ForwardProblem(SeededInputs.input(configuration, steps: 3, batch: 2, seed: 10), configuration: configuration)
         let model = try LSTMModel.random(configuration, seed: 11)
         let broken: [ForwardProblem] = [
             ForwardProblem(configuration: configuration, steps: 3, batch: 2, sequence: Array(good.sequence.dropLast()),
@@ -118,9 +119,9 @@ struct ForwardProblemTests {
     func chunkedRunMergesToTheWholeRunBitwise(chunk: Int) throws {
         let batch = 7
         let model = try LSTMModel.random(configuration, seed: 12)
-        let lengths = unsortedLengths(steps: 5, batch: batch, seed: 13)
+        let lengths = SeededInputs.unsortedLengths(steps: 5, batch: batch, seed: 13)
         let problem = try ForwardProblem(
-            makeInput(configuration, steps: 5, batch: batch, seed: 14, lengths: lengths), configuration: configuration)
+            SeededInputs.input(configuration, steps: 5, batch: batch, seed: 14, lengths: lengths), configuration: configuration)
         let backend = CPUReference(model: model)
         let whole = try backend.run(problem)
 
@@ -140,7 +141,7 @@ struct ForwardProblemTests {
     }
 
     @Test func sliceTakesTheRightSequences() throws {
-        let problem = try ForwardProblem(makeInput(configuration, steps: 3, batch: 4, seed: 15), configuration: configuration)
+        let problem = try ForwardProblem(SeededInputs.input(configuration, steps: 3, batch: 4, seed: 15), configuration: configuration)
         let slice = problem.slice(sequences: 1..<3)
         let states = configuration.layerCount * configuration.directionCount
         for t in 0..<3 {
@@ -162,7 +163,7 @@ struct ForwardProblemTests {
 
     @Test func uncoveredSequencesMergeAsNaN() throws {
         let model = try LSTMModel.random(configuration, seed: 16)
-        let problem = try ForwardProblem(makeInput(configuration, steps: 2, batch: 3, seed: 17), configuration: configuration)
+        let problem = try ForwardProblem(SeededInputs.input(configuration, steps: 2, batch: 3, seed: 17), configuration: configuration)
         let backend = CPUReference(model: model)
         let merged = ForwardProblem.merging(
             [(0..<1, try backend.run(problem.slice(sequences: 0..<1))), (2..<3, try backend.run(problem.slice(sequences: 2..<3)))],

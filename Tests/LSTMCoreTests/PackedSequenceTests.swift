@@ -1,6 +1,7 @@
 // Packed-sequence semantics of per-sequence lengths, as PyTorch's pack_padded_sequence
 // gives them: zero output past the length, final states after each sequence's own last
 // step, and a reverse direction that starts at step L − 1.
+import LSTMTestSupport
 import Testing
 import LSTMCore
 
@@ -37,7 +38,7 @@ struct PackedSequenceTests {
         let (steps, batch) = (6, 5)
         let lengths = [2, 6, 1, 4, 3]
         let model = try LSTMModel.random(configuration, seed: 11)
-        let input = makeInput(configuration, steps: steps, batch: batch, seed: 12, lengths: lengths, batchFirst: batchFirst)
+        let input = SeededInputs.input(configuration, steps: steps, batch: batch, seed: 12, lengths: lengths, batchFirst: batchFirst)
         let output = try referenceForward(model, input).output
         for b in 0..<batch {
             for t in 0..<steps {
@@ -57,7 +58,7 @@ struct PackedSequenceTests {
         let (steps, batch) = (5, 4)
         let lengths = [3, 5, 1, 4]
         let model = try LSTMModel.random(configuration, seed: 21)
-        let input = makeInput(configuration, steps: steps, batch: batch, seed: 22, lengths: lengths)
+        let input = SeededInputs.input(configuration, steps: steps, batch: batch, seed: 22, lengths: lengths)
         let whole = try referenceForward(model, input)
         for b in 0..<batch {
             let length = lengths[b]
@@ -68,7 +69,7 @@ struct PackedSequenceTests {
                 initialCell: try input.initialCell.map { try stateOf($0, sequence: b) })
             let alone = try referenceForward(model, solo)
             #expect(try stateOf(whole.finalHidden, sequence: b) == alone.finalHidden, "h_n of sequence \(b)")
-            #expect(try stateOf(whole.finalCell, sequence: b) == alone.finalCell, "c_n of sequence \(b)")
+            #expect(try stateOf(#require(whole.finalCell), sequence: b) == alone.finalCell, "c_n of sequence \(b)")
             for t in 0..<length {
                 #expect(row(whole.output, t: t, b: b) == row(alone.output, t: t, b: 0), "output of sequence \(b) at \(t)")
             }
@@ -84,12 +85,12 @@ struct PackedSequenceTests {
         let (steps, batch) = (6, 3)
         let lengths = [4, 6, 2]
         let model = try LSTMModel.random(configuration, seed: 31)
-        let input = makeInput(configuration, steps: steps, batch: batch, seed: 32, lengths: lengths)
+        let input = SeededInputs.input(configuration, steps: steps, batch: batch, seed: 32, lengths: lengths)
         let whole = try referenceForward(model, input)
 
         var forwardOnly = configuration
         forwardOnly.bidirectional = false
-        let reverseCell = try LSTMModel(configuration: forwardOnly, cells: [[model.cells[0][1]]])
+        let reverseCell = try LSTMModel(configuration: forwardOnly, layers: [[model.layers[0][1]]])
         let outputSize = configuration.outputSize
         for b in 0..<batch {
             let length = lengths[b]
@@ -108,7 +109,7 @@ struct PackedSequenceTests {
                 #expect(Array(reverseHalf) == Array(row(run.output, t: length - 1 - t, b: 0)), "sequence \(b) step \(t)")
             }
             #expect(try reverseSlot(whole.finalHidden)?.values == run.finalHidden.values, "reverse h_n of sequence \(b)")
-            #expect(try reverseSlot(whole.finalCell)?.values == run.finalCell.values, "reverse c_n of sequence \(b)")
+            #expect(try reverseSlot(#require(whole.finalCell))?.values == run.finalCell?.values, "reverse c_n of sequence \(b)")
         }
     }
 
@@ -118,7 +119,7 @@ struct PackedSequenceTests {
         let (steps, batch) = (5, 3)
         let lengths = [2, 5, 3]
         let model = try LSTMModel.random(configuration, seed: 41)
-        let input = makeInput(configuration, steps: steps, batch: batch, seed: 42, lengths: lengths)
+        let input = SeededInputs.input(configuration, steps: steps, batch: batch, seed: 42, lengths: lengths)
         var junk = SeededGenerator(seed: 43)
         var padded = input
         let width = configuration.inputSize

@@ -81,7 +81,7 @@ struct StateDictTests {
         let values = first.stateDict().values.flatMap(\.values)
         #expect(values.allSatisfy { abs($0) <= 0.25 })  // 1/√16
         #expect(values.contains { abs($0) > 0.2 })
-        let peepholes = first.cells[0][1].peepholeWeights ?? []
+        let peepholes = first.layers[0][1].peepholeWeights ?? []
         #expect(peepholes.count == 48 && peepholes.contains { $0 != 0 })
         let scaled = try LSTMModel.random(configuration, seed: 3, scale: 0.01).stateDict().values.flatMap(\.values)
         #expect(scaled.allSatisfy { abs($0) <= 0.01 })

@@ -3,12 +3,13 @@
 import Foundation
 import LSTMCore
 import LSTMFormats
+import LSTMTestSupport
 import Testing
 
 @Suite struct AtomicFileTests {
     @Test func missingFolderThrowsAndLeavesNothing() throws {
-        let root = try makeTemporaryFolder()
-        defer { try? FileManager.default.removeItem(at: root) }
+        let temporary = try TemporaryFolder(prefix: "LSTMFormatsTests")
+        let root = temporary.url
         let target = root.appendingPathComponent("missing/model.safetensors")
         let error = expectFormatError("folderMissing") { try AtomicFile.write(Data([1, 2, 3]), to: target) }
         #expect(error?.description.contains("does not exist") == true)
@@ -20,8 +21,8 @@ import Testing
     }
 
     @Test func renameFailureRemovesTemporaryFile() throws {
-        let root = try makeTemporaryFolder()
-        defer { try? FileManager.default.removeItem(at: root) }
+        let temporary = try TemporaryFolder(prefix: "LSTMFormatsTests")
+        let root = temporary.url
         // A non-empty folder at the target path cannot be replaced by a file.
         let target = root.appendingPathComponent("occupied")
         try FileManager.default.createDirectory(at: target, withIntermediateDirectories: false)
@@ -32,8 +33,8 @@ import Testing
     }
 
     @Test func replacesExistingFileCompletely() throws {
-        let root = try makeTemporaryFolder()
-        defer { try? FileManager.default.removeItem(at: root) }
+        let temporary = try TemporaryFolder(prefix: "LSTMFormatsTests")
+        let root = temporary.url
         let target = root.appendingPathComponent("data.bin")
         try Data(repeating: 1, count: 10_000).write(to: target)
         var generator = SeededGenerator(seed: 5)

@@ -4,6 +4,7 @@
 import Foundation
 import LSTMCore
 import LSTMFormats
+import LSTMTestSupport
 import Testing
 
 @Suite struct CorpusReplayTests {
@@ -50,11 +51,11 @@ import Testing
                 let again = try SafeTensors.decode(SafeTensors.encode(tensors), source: name)
                 #expect(again.keys.sorted() == tensors.keys.sorted(), "\(name)")
                 for (key, tensor) in tensors {
-                    #expect(again[key].map { sameBits($0, tensor) } == true, "\(name): \(key)")
+                    #expect(again[key].map { OutputComparison.sameBits($0, tensor) } == true, "\(name): \(key)")
                 }
             case .npyFloats:
                 let tensor = try NumpyFile.decodeFloats(data, source: name)
-                #expect(try sameBits(NumpyFile.decodeFloats(NumpyFile.encode(tensor), source: name), tensor), "\(name)")
+                #expect(try OutputComparison.sameBits(NumpyFile.decodeFloats(NumpyFile.encode(tensor), source: name), tensor), "\(name)")
             case .npyIntegers:
                 let array = try NumpyFile.decodeIntegers(data, source: name)
                 #expect(Tensor.elementCount(of: array.shape) == array.values.count, "\(name)")

@@ -4,6 +4,7 @@
 import Foundation
 import LSTMCore
 import LSTMFormats
+import LSTMTestSupport
 import Testing
 
 @Suite struct NumpyDecodingTests {
@@ -101,8 +102,8 @@ import Testing
     }
 
     @Test func readIntegersFromFile() throws {
-        let folder = try makeTemporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let temporary = try TemporaryFolder(prefix: "LSTMFormatsTests")
+        let folder = temporary.url
         let url = folder.appendingPathComponent("lengths.npy")
         try npyBytes(npyDictionary(descr: "<i4", shape: "(3,)"), data: [5, 0, 9].flatMap { Bytes.little(Int32($0)) }).write(to: url)
         let decoded = try NumpyFile.readIntegers(contentsOf: url)

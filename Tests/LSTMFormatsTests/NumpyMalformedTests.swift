@@ -2,6 +2,7 @@
 
 import Foundation
 import LSTMFormats
+import LSTMTestSupport
 import Testing
 
 @Suite struct NumpyMalformedTests {
@@ -148,8 +149,8 @@ import Testing
     }
 
     @Test func missingFileAndFolder() throws {
-        let folder = try makeTemporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let temporary = try TemporaryFolder(prefix: "LSTMFormatsTests")
+        let folder = temporary.url
         expectFormatError("cannotRead") { _ = try NumpyFile.readFloats(contentsOf: folder.appendingPathComponent("none.npy")) }
         expectFormatError("cannotRead") { _ = try NumpyFile.readIntegers(contentsOf: folder) }
     }

@@ -3,6 +3,7 @@
 import Foundation
 import LSTMCore
 import LSTMFormats
+import LSTMTestSupport
 import Testing
 
 @Suite struct NumpyRoundTripTests {
@@ -11,12 +12,12 @@ import Testing
         var generator = SeededGenerator(seed: 0xBEEF &+ UInt64(shape.reduce(17, { $0 &* 31 &+ $1 })))
         let tensor = generator.tensor(shape, in: -5...5)
         let data = NumpyFile.encode(tensor)
-        #expect(try sameBits(NumpyFile.decodeFloats(data, source: "memory.npy"), tensor))
+        #expect(try OutputComparison.sameBits(NumpyFile.decodeFloats(data, source: "memory.npy"), tensor))
     }
 
     @Test func specialValuesSurvive() throws {
         let tensor = try Tensor(shape: [2, 2], values: [.nan, -.infinity, -0.0, .leastNonzeroMagnitude])
-        #expect(try sameBits(NumpyFile.decodeFloats(NumpyFile.encode(tensor), source: "s.npy"), tensor))
+        #expect(try OutputComparison.sameBits(NumpyFile.decodeFloats(NumpyFile.encode(tensor), source: "s.npy"), tensor))
     }
 
     /// Headers as numpy 2.4's `np.save` writes them for `<f4` arrays (checked against numpy).
@@ -43,8 +44,8 @@ import Testing
     }
 
     @Test func writeThenReadFile() throws {
-        let folder = try makeTemporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let temporary = try TemporaryFolder(prefix: "LSTMFormatsTests")
+        let folder = temporary.url
         var generator = SeededGenerator(seed: 11)
         let tensor = generator.tensor([6, 7])
         let url = folder.appendingPathComponent("x.npy")
@@ -54,8 +55,8 @@ import Testing
     }
 
     @Test func writeRefusesTensorWhoseValuesNoLongerMatchShape() throws {
-        let folder = try makeTemporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let temporary = try TemporaryFolder(prefix: "LSTMFormatsTests")
+        let folder = temporary.url
         var tensor = try Tensor(shape: [2], values: [1, 2])
         tensor.values.removeLast()
         expectFormatError("unwritableTensor") { try NumpyFile.write(tensor, to: folder.appendingPathComponent("x.npy")) }

@@ -3,6 +3,7 @@
 import Foundation
 import LSTMCore
 import LSTMFormats
+import LSTMTestSupport
 import Testing
 
 @Suite struct SafeTensorsRoundTripTests {
@@ -22,13 +23,13 @@ import Testing
         #expect(decoded.keys.sorted() == tensors.keys.sorted())
         for (name, tensor) in tensors {
             let back = try #require(decoded[name])
-            #expect(sameBits(back, tensor), "tensor \(name)")
+            #expect(OutputComparison.sameBits(back, tensor), "tensor \(name)")
         }
     }
 
     @Test func writeThenReadFile() throws {
-        let folder = try makeTemporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let temporary = try TemporaryFolder(prefix: "LSTMFormatsTests")
+        let folder = temporary.url
         var generator = SeededGenerator(seed: 42)
         let tensors = ["a": generator.tensor([3, 4]), "b": generator.tensor([1])]
         let url = folder.appendingPathComponent("model.safetensors")

@@ -1,5 +1,5 @@
-// Helpers shared by the format tests: building file bytes by hand, naming error cases,
-// temporary folders.
+// Helpers of the format tests: building file bytes by hand and naming error cases
+// (temporary folders and bitwise comparisons come from LSTMTestSupport).
 
 import Foundation
 import LSTMCore
@@ -64,17 +64,4 @@ func expectFormatError(
         Issue.record("expected FormatError.\(kind), got \(type(of: error)): \(error)", sourceLocation: sourceLocation)
     }
     return nil
-}
-
-/// A fresh empty folder under the system temporary folder.
-func makeTemporaryFolder() throws -> URL {
-    let url = FileManager.default.temporaryDirectory
-        .appendingPathComponent("LSTMFormatsTests-\(UUID().uuidString)", isDirectory: true)
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-}
-
-/// Shape and value bit patterns equal (so NaN payloads and -0 count).
-func sameBits(_ lhs: Tensor, _ rhs: Tensor) -> Bool {
-    lhs.shape == rhs.shape && lhs.values.map(\.bitPattern) == rhs.values.map(\.bitPattern)
 }

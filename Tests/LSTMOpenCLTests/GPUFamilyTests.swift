@@ -17,8 +17,8 @@ struct GPUFamilyTests {
     ]
 
     static func backend(_ model: LSTMModel, _ tuning: GPUKernelTuning, precision: WeightPrecision = .float32,
-                        chunkSteps: Int? = nil) throws -> OpenCLBackend {
-        let options = OpenCLBackendOptions(weightPrecision: precision, chunkSteps: chunkSteps, kernels: .gpu, gpuTuning: tuning)
+                        windowSteps: Int? = nil) throws -> OpenCLBackend {
+        let options = OpenCLBackendOptions(weightPrecision: precision, windowSteps: windowSteps, kernels: .gpu, gpuTuning: tuning)
         let backend = try OpenCLBackend(model: model, device: try Device.first(), options: options)
         backend.poisonsWorkspace = true
         return backend
@@ -59,7 +59,7 @@ struct GPUFamilyTests {
         let (model, problem) = try testCase.make(seed: 950 + UInt64(caseIndex))
         let expected = try CPUReference(model: model).run(problem)
         for tuning in Self.recurrences.prefix(2) {
-            let got = try Self.backend(model, tuning, chunkSteps: 2).run(problem)
+            let got = try Self.backend(model, tuning, windowSteps: 2).run(problem)
             let comparison = try Self.compare(got, expected, .float32)
             #expect(comparison.passed, "\(testCase) \(tuning): \(comparison)")
         }

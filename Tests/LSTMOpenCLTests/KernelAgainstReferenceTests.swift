@@ -2,6 +2,7 @@
 // with poisoned device buffers so an unwritten element fails.
 import LSTMCore
 import LSTMOpenCL
+import LSTMTestSupport
 import OpenCLKit
 import Testing
 
@@ -36,7 +37,7 @@ struct KernelAgainstReferenceTests {
             var tuning = KernelTuning.cpuDefault
             tuning.persistentRecurrence = persistent
             let comparison = try ReferenceCase.run(
-                model, problem, precision: .float32, tuning: tuning, chunkSteps: 2, against: expected, tolerance: .float32)
+                model, problem, precision: .float32, tuning: tuning, windowSteps: 2, against: expected, tolerance: .float32)
             #expect(comparison.passed, "\(testCase) persistent=\(persistent): \(comparison)")
         }
     }
@@ -92,24 +93,36 @@ struct ReferenceCase: CustomStringConvertible {
         ReferenceCase(
             LSTMConfiguration(inputSize: 8, hiddenSize: 17, projectionSize: 3, layerCount: 3, bidirectional: true, hasPeepholes: true),
             steps: 4, batch: 5, lengths: true, states: false),
+        // GRU, both reset forms: block-width sizes and odd ones, stacked, bidirectional, no bias.
+        ReferenceCase(LSTMConfiguration(cell: .gru, inputSize: 1, hiddenSize: 1), steps: 1, batch: 1, lengths: false, states: false),
+        ReferenceCase(LSTMConfiguration(cell: .gru, inputSize: 16, hiddenSize: 8), steps: 5, batch: 4, lengths: false, states: true),
+        ReferenceCase(
+            LSTMConfiguration(cell: .gru, inputSize: 37, hiddenSize: 37, linearBeforeReset: false),
+            steps: 5, batch: 3, lengths: false, states: true),
+        ReferenceCase(
+            LSTMConfiguration(cell: .gru, inputSize: 6, hiddenSize: 11, layerCount: 2, bidirectional: true),
+            steps: 6, batch: 5, lengths: true, states: true),
+        ReferenceCase(
+            LSTMConfiguration(cell: .gru, inputSize: 5, hiddenSize: 19, layerCount: 3, bidirectional: true, hasBias: false, linearBeforeReset: false),
+            steps: 4, batch: 6, lengths: true, states: true),
+        ReferenceCase(
+            LSTMConfiguration(cell: .gru, inputSize: 129, hiddenSize: 129, layerCount: 2, linearBeforeReset: false),
+            steps: 3, batch: 9, lengths: true, states: false),
     ]
 
     var description: String {
         let c = configuration
-        return "I\(c.inputSize) H\(c.hiddenSize) P\(c.projectionSize) L\(c.layerCount) D\(c.directionCount)"
+        return "\(c.cell)\(c.cell == .gru && !c.linearBeforeReset ? " reset-first" : "") I\(c.inputSize) H\(c.hiddenSize) P\(c.projectionSize) L\(c.layerCount) D\(c.directionCount)"
             + " peep\(c.hasPeepholes ? 1 : 0) bias\(c.hasBias ? 1 : 0) T\(steps) B\(batch)"
     }
 
     /// A fresh seeded random model and problem.
     func make(seed: UInt64) throws -> (LSTMModel, ForwardProblem) {
-        var random = SeededGenerator(seed: 1000 + seed)
         let model = try LSTMModel.random(configuration, seed: 77 + seed)
-        let stateCount = configuration.layerCount * configuration.directionCount
-        let input = LSTMInput(
-            sequence: random.tensor([steps, batch, configuration.inputSize]),
-            initialHidden: states ? random.tensor([stateCount, batch, configuration.outputSize]) : nil,
-            initialCell: states ? random.tensor([stateCount, batch, configuration.hiddenSize]) : nil,
-            lengths: lengths ? (0..<batch).map { _ in Int.random(in: 1...steps, using: &random) } : nil)
+        let input = SeededInputs.input(
+            configuration, steps: steps, batch: batch, seed: 1000 + seed,
+            lengths: lengths ? SeededInputs.unsortedLengths(steps: steps, batch: batch, seed: 2000 + seed) : nil,
+            withStates: states)
         return (model, try ForwardProblem(input, configuration: configuration))
     }
 
@@ -117,17 +130,12 @@ struct ReferenceCase: CustomStringConvertible {
     /// h_n and c_n with `expected`.
     static func run(
         _ model: LSTMModel, _ problem: ForwardProblem, precision: WeightPrecision, tuning: KernelTuning? = nil,
-        chunkSteps: Int? = nil, against expected: ForwardResult, tolerance: Tolerance
+        windowSteps: Int? = nil, against expected: ForwardResult, tolerance: Tolerance
     ) throws -> TensorComparison {
-        let options = OpenCLBackendOptions(weightPrecision: precision, tuning: tuning, chunkSteps: chunkSteps)
+        let options = OpenCLBackendOptions(weightPrecision: precision, tuning: tuning, windowSteps: windowSteps)
         let backend = try OpenCLBackend(model: model, device: try Device.first(), options: options)
         backend.poisonsWorkspace = true
-        let got = try backend.run(problem)
-        let parts = try [(got.output, expected.output), (got.finalHidden, expected.finalHidden), (got.finalCell, expected.finalCell)]
-            .map { a, b in
-                TensorComparison(try Tensor(shape: [a.count], values: a), try Tensor(shape: [b.count], values: b), tolerance: tolerance)
-            }
-        return TensorComparison(merging: parts, tolerance: tolerance)
+        return try OutputComparison.compare(try backend.run(problem), expected, tolerance: tolerance)
     }
 }
 

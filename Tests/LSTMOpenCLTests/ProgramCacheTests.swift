@@ -3,6 +3,7 @@
 import Foundation
 import LSTMCore
 import LSTMOpenCL
+import LSTMTestSupport
 import OpenCLKit
 import Testing
 
@@ -72,7 +73,7 @@ struct ProgramCacheTests {
         var random = SeededGenerator(seed: 9)
         let (rows, inputSize) = (3, 4)
         let x = random.uniform(rows * inputSize)
-        let weights = WeightPacking.packGateWeights(random.uniform(32 * inputSize), hiddenSize: 8, inputSize: inputSize)
+        let weights = WeightPacking.packGateWeights(random.uniform(32 * inputSize), gateCount: 4, hiddenSize: 8, inputSize: inputSize)
         let bias = random.uniform(32)
         func buffer(_ values: [Float]) throws -> Buffer {
             let buffer = try Buffer(context: context, byteCount: values.count * 4)
@@ -97,9 +98,7 @@ struct ProgramCacheTests {
     }
 
     private func withTemporaryFolder(_ body: (URL) throws -> Void) throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lstm-cache-test-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try body(folder)
+        let folder = try TemporaryFolder(prefix: "lstm-cache-test")
+        try body(folder.url)
     }
 }

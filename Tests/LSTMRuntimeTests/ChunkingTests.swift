@@ -1,19 +1,25 @@
 // A memory cap that forces the engine to run a batch in chunks of one or two sequences must
 // give bitwise the result of the unchunked run.
 import LSTMRuntime
+import LSTMTestSupport
 import Testing
 
 @Suite("Engine chunking under a memory cap")
 struct ChunkingTests {
     static let configuration = LSTMConfiguration(
         inputSize: 5, hiddenSize: 19, projectionSize: 6, layerCount: 2, bidirectional: true, hasPeepholes: true)
+    /// A GRU in ONNX's form, whose step is two launches.
+    static let gruConfiguration = LSTMConfiguration(
+        cell: .gru, inputSize: 5, hiddenSize: 19, layerCount: 2, bidirectional: true, linearBeforeReset: false)
 
-    @Test("chunks of 1, 2 and 3 sequences are bitwise identical to one launch", arguments: [1, 2, 3])
-    func chunkedEqualsWhole(capInSequences: Int) throws {
+    @Test("batch slices of 1, 2 and 3 sequences are bitwise identical to one launch",
+          arguments: [CellKind.lstm, .gru], [1, 2, 3])
+    func chunkedEqualsWhole(cell: CellKind, capInSequences: Int) throws {
         _ = try Device.first()
-        let model = try LSTMModel.random(Self.configuration, seed: 31)
-        let input = randomInput(Self.configuration, steps: 6, batch: 7, seed: 32)
-        let problem = try ForwardProblem(input, configuration: Self.configuration)
+        let configuration = cell == .lstm ? Self.configuration : Self.gruConfiguration
+        let model = try LSTMModel.random(configuration, seed: 31)
+        let input = SeededInputs.inputWithLengths(configuration, steps: 6, batch: 7, seed: 32)
+        let problem = try ForwardProblem(input, configuration: configuration)
 
         let whole = try LSTMEngine(model: model, device: .opencl(index: nil), options: quietOptions)
         #expect(try whole.sequencesPerChunk(for: problem) == 7)
@@ -38,7 +44,7 @@ struct ChunkingTests {
         let model = try LSTMModel.random(Self.configuration, seed: 33)
         let engine = try LSTMEngine(
             model: model, device: .opencl(index: nil), options: EngineOptions(deviceMemoryLimit: 16, notice: { _ in }))
-        let input = randomInput(Self.configuration, steps: 4, batch: 3, seed: 34)
+        let input = SeededInputs.inputWithLengths(Self.configuration, steps: 4, batch: 3, seed: 34)
         #expect {
             try engine.forward(input)
         } throws: { error in
@@ -51,7 +57,7 @@ struct ChunkingTests {
     func cpuRunsWhole() throws {
         let model = try LSTMModel.random(Self.configuration, seed: 35)
         let engine = try LSTMEngine(model: model, device: .cpu, options: EngineOptions(deviceMemoryLimit: 16, notice: { _ in }))
-        let problem = try ForwardProblem(randomInput(Self.configuration, steps: 3, batch: 5, seed: 36), configuration: Self.configuration)
+        let problem = try ForwardProblem(SeededInputs.inputWithLengths(Self.configuration, steps: 3, batch: 5, seed: 36), configuration: Self.configuration)
         #expect(try engine.sequencesPerChunk(for: problem) == 5)
         #expect(engine.deviceBytes(steps: 3, batch: 5) == nil)
     }

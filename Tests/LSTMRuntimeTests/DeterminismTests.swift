@@ -1,5 +1,6 @@
 // The same inputs give bitwise the same outputs: twice on one engine and on two fresh engines.
 import LSTMRuntime
+import LSTMTestSupport
 import Testing
 
 @Suite("Determinism")
@@ -11,7 +12,7 @@ struct DeterminismTests {
         let selection = try DeviceSelection(parsing: device)
         if selection != .cpu { _ = try Device.first() }
         let model = try LSTMModel.random(Self.configuration, seed: 41)
-        let input = randomInput(Self.configuration, steps: 9, batch: 5, seed: 42)
+        let input = SeededInputs.inputWithLengths(Self.configuration, steps: 9, batch: 5, seed: 42)
 
         let engine = try LSTMEngine(model: model, device: selection, options: quietOptions)
         let first = try engine.forward(input)

@@ -1,6 +1,7 @@
 // NaN inputs propagate (NaN in, NaN out) without touching the other sequences, and f16 weight
 // storage stays within its stated tolerance of the fp32 reference.
 import LSTMRuntime
+import LSTMTestSupport
 import Testing
 
 @Suite("Numerics through the engine")
@@ -12,7 +13,7 @@ struct NumericsTests {
         let selection = try DeviceSelection(parsing: device)
         if selection != .cpu { _ = try Device.first() }
         let (steps, batch, width) = (4, 3, 2 * 17)
-        var input = randomInput(Self.configuration, steps: steps, batch: batch, seed: 71)
+        var input = SeededInputs.inputWithLengths(Self.configuration, steps: steps, batch: batch, seed: 71)
         input.lengths = nil
         input.sequence.values[(2 * batch + 1) * Self.configuration.inputSize] = .nan  // t = 2, sequence 1
         let model = try LSTMModel.random(Self.configuration, seed: 72)
@@ -33,11 +34,11 @@ struct NumericsTests {
     func halfPrecisionWeights() throws {
         _ = try Device.first()
         let model = try LSTMModel.random(Self.configuration, seed: 73)
-        let input = randomInput(Self.configuration, steps: 5, batch: 4, seed: 74)
+        let input = SeededInputs.inputWithLengths(Self.configuration, steps: 5, batch: 4, seed: 74)
         let expected = try LSTMEngine(model: model, device: .cpu, options: quietOptions).forward(input)
         let options = EngineOptions(weightPrecision: .float16, notice: { _ in })
         let got = try LSTMEngine(model: model, device: .opencl(index: nil), options: options).forward(input)
-        let comparison = compare(got, expected, tolerance: .float16Weights)
+        let comparison = OutputComparison.compare(got, expected, tolerance: .float16Weights)
         #expect(comparison.passed, "\(comparison)")
         #expect(comparison.maxAbsoluteError > 0, "f16 storage should differ from the fp32 reference somewhere")
     }

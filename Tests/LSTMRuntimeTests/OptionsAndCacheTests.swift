@@ -1,6 +1,7 @@
 // Byte-count parsing for memory caps, and the tuning cache's round trip through its file.
 import Foundation
 import LSTMRuntime
+import LSTMTestSupport
 import Testing
 
 @Suite("Engine options and the tuning cache")
@@ -41,11 +42,11 @@ struct OptionsAndCacheTests {
         let configuration = LSTMConfiguration(inputSize: 9, hiddenSize: 29, bidirectional: true)
         let tuning = KernelTuning(gemmRows: 4, stepRows: 3, projectionRows: 2, gemmLocal: 1, stepLocal: 8)
         let model = try LSTMModel.random(configuration, seed: 81)
-        let input = randomInput(configuration, steps: 5, batch: 7, seed: 82)
+        let input = SeededInputs.inputWithLengths(configuration, steps: 5, batch: 7, seed: 82)
         let engine = try LSTMEngine(model: model, device: .opencl(index: nil), options: EngineOptions(tuning: tuning, notice: { _ in }))
         #expect(engine.kernelTuning == tuning)
         let expected = try LSTMEngine(model: model, device: .cpu, options: quietOptions).forward(input)
-        let comparison = compare(try engine.forward(input), expected, tolerance: .float32)
+        let comparison = OutputComparison.compare(try engine.forward(input), expected, tolerance: .float32)
         #expect(comparison.passed, "\(comparison)")
     }
 }

@@ -1,0 +1,66 @@
+// The compiled program of one model variant (cell, options, precision, tuning) and the
+// geometry every cell's launches share.
+import LSTMCore
+import OpenCLKit
+
+/// One program build and its shared launch geometry.
+final class KernelBuild {
+    let program: Program
+    let configuration: LSTMConfiguration
+    let precision: WeightPrecision
+    let tuning: KernelTuning
+    /// Hidden units rounded up to whole blocks of ``WeightPacking/blockWidth``.
+    let paddedHidden: Int
+    /// Unit blocks: `paddedHidden / blockWidth`.
+    let blocks: Int
+    /// Work-groups of the persistent recurrence, or 0 when steps are launched one by one.
+    let recurrenceWorkers: Int
+    let context: Context
+
+    init(context: Context, configuration: LSTMConfiguration, precision: WeightPrecision, tuning: KernelTuning) throws {
+        let sizes = [tuning.gemmRows, tuning.stepRows, tuning.projectionRows, tuning.gemmLocal, tuning.stepLocal]
+        guard sizes.allSatisfy({ (1...64).contains($0) }) else {
+            throw ShapeError("kernel tuning values must be in 1...64, got \(tuning)")
+        }
+        let kernels = configuration.cell.kernels
+        let options = ([
+            tuning.compilerDefinitions,
+            "-D WEIGHT_HALF=\(precision == .float16 ? 1 : 0)",
+            "-D GATES=\(configuration.gateCount)",
+        ] + kernels.definitions(configuration)).joined(separator: " ")
+        let source = try ProgramCache.combinedSource(files: ProgramCache.sharedKernelFiles + kernels.kernelFiles)
+        program = try ProgramCache.program(context: context, source: source, options: options)
+        self.context = context
+        self.configuration = configuration
+        self.precision = precision
+        self.tuning = tuning
+        paddedHidden = WeightPacking.paddedUnits(configuration.hiddenSize)
+        blocks = paddedHidden / WeightPacking.blockWidth
+        recurrenceWorkers = kernels.recurrenceWorkers(tuning: tuning, device: context.device)
+    }
+
+    /// Uploads weights, as half precision when the build stores them so.
+    func uploadWeights(_ values: [Float], queue: CommandQueue) throws -> Buffer {
+        if let halves = precision.encode(values) {
+            let buffer = try Buffer(context: context, byteCount: halves.count * 2)
+            try queue.write(halves, to: buffer)
+            return buffer
+        }
+        return try uploadFloats(values, queue: queue)
+    }
+
+    /// Uploads float32 values (biases, peepholes: always full precision). An empty array
+    /// uploads one zero, a placeholder for an argument the variant does not read.
+    func uploadFloats(_ values: [Float], queue: CommandQueue) throws -> Buffer {
+        let contents = values.isEmpty ? [0] : values
+        let buffer = try Buffer(context: context, byteCount: contents.count * 4)
+        try queue.write(contents, to: buffer)
+        return buffer
+    }
+
+    static func roundUp(_ value: Int, _ multiple: Int) -> Int {
+        (value + multiple - 1) / multiple * multiple
+    }
+
+    static func tiles(_ count: Int, _ size: Int) -> Int { (count + size - 1) / size }
+}

@@ -1,0 +1,166 @@
+// The LSTM's kernels (lstm_step.cl, lstm_projection.cl, lstm_recurrence.cl) and its packed
+// weights: on CPU devices one persistent recurrence launch per layer and step window,
+// elsewhere one fused step launch per step (plus one projection launch with `proj_size`).
+import LSTMCore
+import OpenCLKit
+
+/// One LSTM layer-direction's weights, packed and uploaded once.
+struct LSTMDeviceWeights {
+    /// W_ih [Hp/8][I][32].
+    let inputWeights: Buffer
+    /// W_hh [Hp/8][K][32].
+    let recurrentWeights: Buffer
+    /// bias_ih + bias_hh, packed [4Hp].
+    let bias: Buffer
+    /// [3][Hp], or a placeholder without peepholes.
+    let peepholes: Buffer
+    /// W_hr [Pp/8][H][8], or a placeholder without projection.
+    let projection: Buffer
+
+    init(_ weights: LayerWeights, layer: Int, build: KernelBuild, queue: CommandQueue) throws {
+        let configuration = build.configuration
+        let hidden = configuration.hiddenSize
+        inputWeights = try build.uploadWeights(
+            WeightPacking.packGateWeights(weights.inputWeights, gateCount: 4, hiddenSize: hidden, inputSize: configuration.layerInputSize(layer)),
+            queue: queue)
+        recurrentWeights = try build.uploadWeights(
+            WeightPacking.packGateWeights(weights.recurrentWeights, gateCount: 4, hiddenSize: hidden, inputSize: configuration.outputSize),
+            queue: queue)
+        let bias = weights.combinedBias(rows: 4 * hidden).map(Float.init)
+        self.bias = try build.uploadFloats(WeightPacking.packGateVector(bias, gateCount: 4, hiddenSize: hidden), queue: queue)
+        peepholes = try build.uploadFloats(
+            weights.peepholeWeights.map { WeightPacking.padRows($0, rows: 3, width: hidden) } ?? [], queue: queue)
+        projection = try weights.projectionWeights.map {
+            try build.uploadWeights(
+                WeightPacking.packProjection($0, projectionSize: configuration.projectionSize, hiddenSize: hidden), queue: queue)
+        } ?? build.uploadFloats([0, 0, 0, 0], queue: queue)
+    }
+}
+
+/// The LSTM's kernels over a model's packed weights.
+final class LSTMCellKernels: CellKernels {
+    static let kernelFiles = ["lstm_step.cl", "lstm_projection.cl", "lstm_recurrence.cl"]
+
+    static func definitions(_ configuration: LSTMConfiguration) -> [String] {
+        ["-D HAS_PEEPHOLES=\(configuration.hasPeepholes ? 1 : 0)", "-D HAS_PROJECTION=\(configuration.projectionSize > 0 ? 1 : 0)"]
+    }
+
+    /// One persistent worker per compute unit on CPU devices when the tuning asks for it
+    /// (lstm_recurrence.cl states why only CPUs); 0 means per-step launches.
+    static func recurrenceWorkers(tuning: KernelTuning, device: Device) -> Int {
+        tuning.persistentRecurrence && device.kind == .cpu ? max(1, device.computeUnits) : 0
+    }
+
+    static func workspaceBuffers(configuration: LSTMConfiguration, batch: Int, steps: Int, workers: Int) -> [WorkspaceBuffer] {
+        let states = configuration.layerCount * configuration.directionCount
+        let padded = batch * WeightPacking.paddedUnits(configuration.hiddenSize)
+        // Barrier counters: [steps][2 phases][workers + 1][16] (lstm_recurrence.cl).
+        let syncCount = workers > 0 ? steps * 2 * (workers + 1) * 16 : 1
+        return [
+            WorkspaceBuffer(role: .cellState, count: states, floats: padded, writtenByPass: false),
+            WorkspaceBuffer(role: .projectionInput, count: configuration.directionCount, floats: padded, writtenByPass: true),
+            WorkspaceBuffer(role: .sync, count: 1, floats: syncCount, writtenByPass: false),
+        ]
+    }
+
+    let build: KernelBuild
+    /// Packed weights, [layer][direction].
+    private let weights: [[LSTMDeviceWeights]]
+
+    init(build: KernelBuild, model: LSTMModel, queue: CommandQueue) throws {
+        self.build = build
+        weights = try model.layers.enumerated().map { layer, directions in
+            try directions.map { try LSTMDeviceWeights($0, layer: layer, build: build, queue: queue) }
+        }
+    }
+
+    func inputSide(layer: Int, direction: Int) -> (weights: Buffer, bias: Buffer) {
+        (weights[layer][direction].inputWeights, weights[layer][direction].bias)
+    }
+
+    func recurrence(layer: Int, workspace: Workspace, output: Buffer) throws -> LayerRecurrence {
+        let directions = build.configuration.directionCount
+        guard build.recurrenceWorkers > 0 else {
+            return .perStep(try (0..<directions).map { try stepLaunches(layer: layer, direction: $0, workspace: workspace, output: output) })
+        }
+        return .persistent(try persistentRecurrence(layer: layer, workspace: workspace, output: output),
+                           workers: build.recurrenceWorkers, sync: try workspace.buffer(.sync))
+    }
+
+    /// lstm_step (and lstm_projection) for each parity of one layer-direction.
+    private func stepLaunches(layer: Int, direction: Int, workspace: Workspace, output: Buffer) throws -> StepLaunches {
+        let configuration = build.configuration
+        let tuning = build.tuning
+        let layerWeights = weights[layer][direction]
+        let state = layer * configuration.directionCount + direction
+        let batch = workspace.batch
+        let outputSize = configuration.outputSize
+        let shared: [String: KernelArgument] = [
+            "out": .buffer(output), "lengths": .buffer(try workspace.buffer(.lengths)), "B": .int(Int32(batch)),
+            "stepIndex": .int(0), "reverse": .int(direction == 1 ? 1 : 0),
+            "outStride": .int(Int32(directions * outputSize)), "outOffset": .int(Int32(direction * outputSize)),
+        ]
+        let byParity = try (0..<2).map { parity -> [Launch] in
+            let hPrev = try workspace.hidden(state: state, parity: parity)
+            let hNext = try workspace.hidden(state: state, parity: 1 - parity)
+            let hRaw = try workspace.buffer(.projectionInput, direction)
+            let step = try BoundKernel(.lstmStep, in: build.program, arguments: shared.merging([
+                "G": .buffer(try workspace.buffer(.gates, direction)), "whh": .buffer(layerWeights.recurrentWeights),
+                "peephole": .buffer(layerWeights.peepholes), "hPrev": .buffer(hPrev), "hNext": .buffer(hNext),
+                "c": .buffer(try workspace.buffer(.cellState, state)), "hRaw": .buffer(hRaw),
+                "K": .int(Int32(outputSize)), "H": .int(Int32(configuration.hiddenSize)),
+                "blocks": .int(Int32(build.blocks)), "windowStart": .int(0),
+            ]) { $1 })
+            let local = min(tuning.stepLocal, build.blocks)
+            var launches = [Launch(
+                kernel: step, global: [KernelBuild.tiles(batch, tuning.stepRows), KernelBuild.roundUp(build.blocks, local)],
+                local: [1, local])]
+            if configuration.projectionSize > 0 {
+                let projection = try BoundKernel(.lstmProjection, in: build.program, arguments: shared.merging([
+                    "hRaw": .buffer(hRaw), "whr": .buffer(layerWeights.projection), "hPrev": .buffer(hPrev),
+                    "hNext": .buffer(hNext), "H": .int(Int32(configuration.hiddenSize)),
+                    "Hp": .int(Int32(build.paddedHidden)), "P": .int(Int32(outputSize)),
+                ]) { $1 })
+                let projectionBlocks = WeightPacking.paddedUnits(outputSize) / WeightPacking.blockWidth
+                launches.append(Launch(
+                    kernel: projection, global: [KernelBuild.tiles(batch, tuning.projectionRows), projectionBlocks], local: [1, 1]))
+            }
+            return launches
+        }
+        return StepLaunches(byParity: byParity)
+    }
+
+    private var directions: Int { build.configuration.directionCount }
+
+    /// lstm_recurrence of one layer, every direction in one launch (the second direction's
+    /// buffers repeat the first's when there is only one).
+    private func persistentRecurrence(layer: Int, workspace: Workspace, output: Buffer) throws -> BoundKernel {
+        let configuration = build.configuration
+        let last = directions - 1
+        let firstState = layer * directions
+        let rowTiles = KernelBuild.tiles(workspace.batch, build.tuning.stepRows)
+        let tilesPerStep = directions * rowTiles * build.blocks
+        // The smallest claim: about 1/64 of a worker's share (claims start larger, see the kernel).
+        let claim = max(1, tilesPerStep / (build.recurrenceWorkers * 64))
+        var arguments: [String: KernelArgument] = [
+            "out": .buffer(output), "lengths": .buffer(try workspace.buffer(.lengths)), "sync": .buffer(try workspace.buffer(.sync)),
+            "B": .int(Int32(workspace.batch)), "K": .int(Int32(configuration.outputSize)),
+            "H": .int(Int32(configuration.hiddenSize)), "blocks": .int(Int32(build.blocks)), "firstStep": .int(0),
+            "stepCount": .int(0), "directions": .int(Int32(directions)),
+            "outStride": .int(Int32(directions * configuration.outputSize)), "claim": .int(Int32(claim)),
+        ]
+        for (slot, direction) in [(0, 0), (1, last)] {
+            let layerWeights = weights[layer][direction]
+            let state = firstState + direction
+            arguments["G\(slot)"] = .buffer(try workspace.buffer(.gates, direction))
+            arguments["whh\(slot)"] = .buffer(layerWeights.recurrentWeights)
+            arguments["peephole\(slot)"] = .buffer(layerWeights.peepholes)
+            arguments["hA\(slot)"] = .buffer(try workspace.hidden(state: state, parity: 0))
+            arguments["hB\(slot)"] = .buffer(try workspace.hidden(state: state, parity: 1))
+            arguments["c\(slot)"] = .buffer(try workspace.buffer(.cellState, state))
+            arguments["hRaw\(slot)"] = .buffer(try workspace.buffer(.projectionInput, direction))
+            arguments["whr\(slot)"] = .buffer(layerWeights.projection)
+        }
+        return try BoundKernel(.lstmRecurrence, in: build.program, arguments: arguments)
+    }
+}
