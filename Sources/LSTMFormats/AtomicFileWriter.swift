@@ -32,6 +32,8 @@ public enum AtomicFile {
         let suffix = String(UInt64.random(in: 0...UInt64.max), radix: 16)
         let temporary = folder.appendingPathComponent(".\(target.lastPathComponent).tmp-\(suffix)")
 
+        TemporaryFiles.register(temporary.path)
+        defer { TemporaryFiles.unregister(temporary.path) }
         let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL, 0o666)
         guard descriptor >= 0 else {
             throw FormatError.writeFailed(path: url.path, reason: "cannot create a temporary file in \(folder.path): \(lastSystemError())")

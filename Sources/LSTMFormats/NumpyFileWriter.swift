@@ -24,7 +24,15 @@ extension NumpyFile {
     /// The header states `tensor.shape` and the data is `tensor.values`; if those disagree
     /// (possible only after mutating `values`), reading the result back fails with a ``FormatError``.
     public static func encode(_ tensor: Tensor) -> Data {
-        let shape = tensor.shape
+        var data = Data(capacity: 128 + tensor.values.count * 4)
+        data.append(contentsOf: encodeHeader(shape: tensor.shape))
+        appendLittleEndian(tensor.values, to: &data)
+        return data
+    }
+
+    /// The header of a `.npy` file holding a `<f4` C-order array of `shape`: magic, version,
+    /// length and the padded dictionary, exactly as ``encode(_:)`` writes it. The data follows.
+    public static func encodeHeader(shape: [Int]) -> [UInt8] {
         let shapeText: String
         switch shape.count {
         case 0: shapeText = "()"
@@ -48,7 +56,8 @@ extension NumpyFile {
         }
         let headerLength = headerAndNewline + padding
 
-        var data = Data(capacity: 8 + lengthSize + headerLength + tensor.values.count * 4)
+        var data: [UInt8] = []
+        data.reserveCapacity(8 + lengthSize + headerLength)
         data.append(contentsOf: NumpyArrayLayout.magic)
         data.append(contentsOf: [lengthSize == 2 ? 1 : 2, 0])
         if lengthSize == 2 {
@@ -59,7 +68,6 @@ extension NumpyFile {
         data.append(contentsOf: Array(header.utf8))
         data.append(contentsOf: Array(repeating: UInt8(ascii: " "), count: padding))
         data.append(UInt8(ascii: "\n"))
-        appendLittleEndian(tensor.values, to: &data)
         return data
     }
 }

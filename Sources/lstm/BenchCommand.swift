@@ -34,6 +34,8 @@ struct BenchCommand: ParsableCommand {
     var json = false
     @Option(help: "standard, deepbench or all (when no size flags are given).", transform: ArgumentParsing.suite)
     var suite: BenchmarkSuite?
+    @Option(help: "Progress bar on stderr: auto (when stderr is a terminal), always or never (default: auto).")
+    var progress: ProgressMode = .auto
     @Flag(help: "Time one-frame feeds of a streaming session (median, p99) against the one-shot pass's per-step time.")
     var stream = false
 
@@ -54,15 +56,17 @@ struct BenchCommand: ParsableCommand {
         let table = TextTable(["WORKLOAD", "DEVICE", "KERNELS", "MEDIAN MS", "MIN MS", "GFLOP/S", "MAX ABS ERR", "CHECK"],
                               rightAligned: [3, 4, 5, 6], minimumWidths: [24, Self.deviceColumnWidth(), 9, 10, 10, 8, 11, 5])
         if !json { table.streamingHeader.forEach { Terminal.print($0) } }
+        let bar = ProgressBar(total: workloads.count, unit: "workloads", mode: progress)
         for (index, workload) in workloads.enumerated() {
-            let position = "[\(index + 1)/\(workloads.count)]"
             let runner = BenchmarkRunner(
-                settings: settings, progress: { Terminal.progress("\(position) \($0)") }, notice: { Terminal.notice($0) })
+                settings: settings, progress: { bar.note($0) }, notice: { Terminal.notice($0) })
             let rows = try runner.run(workload, on: selections)
-            Terminal.progress(nil)
+            bar.clear()
             results += rows
             if !json { rows.forEach { Terminal.print(table.streamingLine(Self.cells($0))) } }
+            bar.update(index + 1)
         }
+        bar.finish()
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

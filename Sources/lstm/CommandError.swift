@@ -8,6 +8,8 @@ enum CommandError: Error, CustomStringConvertible {
     case duplicateOutput(path: String)
     /// A lengths file that is not a one-dimensional array.
     case lengthsNotVector(path: String, shape: [Int])
+    /// Slices given to `lstm join` that do not fit together.
+    case cannotJoin(reason: String)
     /// `--c0` or `--c-n` for a cell without a c state (GRU).
     case noCellState(flag: String, cell: String)
     /// `verify` or `tune` without an OpenCL device to work on.
@@ -21,6 +23,8 @@ enum CommandError: Error, CustomStringConvertible {
             return "\(path) is given for two outputs; give each of --output, --h-n and --c-n its own file"
         case .lengthsNotVector(let path, let shape):
             return "\(path): lengths must be a one-dimensional int32 or int64 array [batch], got shape \(shape)"
+        case .cannotJoin(let reason):
+            return "cannot join: \(reason); nothing was written"
         case .noCellState(let flag, let cell):
             return "\(flag) is for LSTM models: this model is a \(cell), which has no cell state (only h0 / h_n); nothing was computed or written"
         case .nothingToCheck(let command, let reason):

@@ -1,6 +1,9 @@
-// `lstm run`: one forward pass of a safetensors model over .npy inputs, writing .npy outputs.
-// Everything is loaded and validated before any computing, and nothing is written unless
-// the pass succeeded.
+// `lstm run`: a safetensors model over .npy inputs, writing .npy outputs. The inputs are
+// memory-mapped and checked before any computing; the batch runs in batch slices (grouped
+// by length with --lengths) over one or more devices, reading, computing and writing
+// overlapped, so memory stays bounded whatever the input size. Results go into hidden
+// temporaries renamed into place only when the whole pass succeeded; on an error or an
+// interrupting signal they are removed.
 import ArgumentParser
 import Foundation
 import LSTMBenchmarks
@@ -13,7 +16,9 @@ struct RunCommand: ParsableCommand {
         discussion: """
             input [T, B, I] ([B, T, I] with --batch-first); h0 and h_n [D·L, B, H_out]; c0 and c_n \
             [D·L, B, H] (LSTM only); output [T, B, D·H_out]. Missing h0/c0 are zeros. Lengths: int32 or int64 [B], \
-            each in 1...T (packed-sequence semantics; outputs past a length are zero).
+            each in 1...T (packed-sequence semantics; outputs past a length are zero). With --shard K/N \
+            only sequences floor(K·B/N) ..< floor((K+1)·B/N) run, and the outputs hold just those; \
+            `lstm join` concatenates the slices.
             """)
 
     @Option(help: "Model weights: safetensors with torch.nn.LSTM or torch.nn.GRU state-dict names.")
@@ -34,24 +39,31 @@ struct RunCommand: ParsableCommand {
     var lengths: String?
     @Flag(name: .customLong("batch-first"), help: "Input and output are [B, T, ·].")
     var batchFirst = false
-    @Option(help: "auto, cpu, opencl or opencl:N (default: auto).", transform: ArgumentParsing.device)
-    var device: DeviceSelection = .auto
+    @Option(help: "auto, cpu, opencl, opencl:N or all (every OpenCL device); repeat to split the batch over several (default: auto).",
+            transform: DeviceChoice.parse)
+    var device: [DeviceChoice] = []
     @Option(name: .customLong("weight-precision"), help: "Weight storage on OpenCL: f32 or f16 (default: f32).",
             transform: ArgumentParsing.precision)
     var weightPrecision: WeightPrecision = .float32
     @Option(name: .customLong("memory-limit"),
-            help: "Cap on device memory for activations, bytes (K, M, G suffixes); larger batches run in chunks.",
+            help: "Cap on memory for activations and batch slices in flight, bytes (K, M, G suffixes; default 1G).",
             transform: ArgumentParsing.byteCount)
     var memoryLimit: Int?
     @Option(help: "Kernel family on OpenCL: auto (by device type), cpu or gpu.", transform: ArgumentParsing.kernels)
     var kernels: KernelSelection = .auto
+    @Option(help: "Run only shard K of N (K/N, 0 <= K < N): sequences floor(K·B/N) ..< floor((K+1)·B/N).",
+            transform: Shard.parse)
+    var shard: Shard?
+    @Option(help: "Progress bar on stderr: auto (when stderr is a terminal), always or never (default: auto).")
+    var progress: ProgressMode = .auto
 
     func run() throws {
-        let inputs = try RunInputs(
+        let loaded = try RunInputs(
             weights: weights, input: input, initialHidden: initialHidden, initialCell: initialCell,
             lengths: lengths, batchFirst: batchFirst)
-        if finalCell != nil, !inputs.model.configuration.hasCellState {
-            throw CommandError.noCellState(flag: "--c-n", cell: inputs.model.configuration.cell.description)
+        let inputs = loaded.inputs
+        if finalCell != nil, !loaded.model.configuration.hasCellState {
+            throw CommandError.noCellState(flag: "--c-n", cell: loaded.model.configuration.cell.description)
         }
         let destinations = [("--output", output), ("--h-n", finalHidden), ("--c-n", finalCell)]
             .compactMap { flag, path in path.map { (flag, $0) } }
@@ -60,14 +72,39 @@ struct RunCommand: ParsableCommand {
         let options = EngineOptions(
             weightPrecision: weightPrecision, deviceMemoryLimit: memoryLimit, notice: { Terminal.notice($0) },
             kernels: kernels)
-        let engine = try LSTMEngine(model: inputs.model, device: device, options: options)
-        let (result, milliseconds) = try measure { try engine.run(inputs.problem) }
-        let shaped = try result.shaped(for: inputs.problem, batchFirst: batchFirst)
+        let engines = try DeviceChoice.selections(device).map {
+            try LSTMEngine(model: loaded.model, device: $0, options: options)
+        }
+        let budget = try BatchRunOptions.memoryBudget(limit: memoryLimit)
+        let range = shard?.range(batch: inputs.batch) ?? 0..<inputs.batch
+        let scheduler = BatchScheduler(engines: engines)
+        let slices = BatchRun.plan(inputs, range: range, scheduler: scheduler, options: BatchRunOptions(memoryBudget: budget))
 
-        try NumpyFile.write(shaped.output, to: URL(fileURLWithPath: output))
-        if let finalHidden { try NumpyFile.write(shaped.finalHidden, to: URL(fileURLWithPath: finalHidden)) }
-        if let finalCell, let cellState = shaped.finalCell { try NumpyFile.write(cellState, to: URL(fileURLWithPath: finalCell)) }
+        SignalCleanup.install()
+        let files = try NumpyResultFiles(
+            configuration: loaded.model.configuration, steps: inputs.steps, batch: range.count,
+            firstSequence: range.lowerBound, batchFirst: batchFirst,
+            output: URL(fileURLWithPath: output), finalHidden: finalHidden.map(URL.init(fileURLWithPath:)),
+            finalCell: finalCell.map(URL.init(fileURLWithPath:)))
+        let bar = ProgressBar(total: range.count, unit: "sequences", mode: progress)
+        let started = Date()
+        do {
+            try scheduler.run(slices, source: inputs, sink: files, progress: bar.update)
+            bar.finish()
+            try files.commit()
+        } catch {
+            bar.finish()
+            files.discard()
+            throw error
+        }
+        let milliseconds = Date().timeIntervalSince(started) * 1000
+        let width = loaded.model.configuration.directionCount * loaded.model.configuration.outputSize
+        let shape = batchFirst ? [range.count, inputs.steps, width] : [inputs.steps, range.count, width]
+        let names = zip(engines, scheduler.busySeconds)
+            .map { "\($0.backendName) (computing \(Format.milliseconds($1 * 1000)) ms)" }
+            .joined(separator: ", ")
         Terminal.standardError(
-            "ran on \(engine.backendName) in \(Format.milliseconds(milliseconds)) ms; wrote \(output) \(shaped.output.shape)")
+            "ran on \(names) in \(Format.milliseconds(milliseconds)) ms (\(slices.count) batch slice\(slices.count == 1 ? "" : "s")"
+                + "\(shard.map { ", shard \($0)" } ?? "")); wrote \(output) \(shape)")
     }
 }

@@ -2,12 +2,14 @@
 import Foundation
 import LSTMRuntime
 
-/// The model and the validated forward problem of one `lstm run`.
+/// The model and the validated, memory-mapped inputs of one `lstm run`.
 struct RunInputs {
     let model: LSTMModel
-    let problem: ForwardProblem
+    let inputs: BatchInputs
 
-    /// Reads the weights and every input file and checks them against each other.
+    /// Reads the weights, maps every input file and checks them against each other. Inputs
+    /// stay on disk (mapped) and are read a batch slice at a time; Fortran-order files,
+    /// rare and unsuited to slicing, are read whole.
     ///
     /// - Throws: `FormatError` for unreadable files, `ModelError` for inconsistent weights,
     ///   `ShapeError` for inputs that do not fit the model, ``CommandError`` for bad lengths.
@@ -16,21 +18,30 @@ struct RunInputs {
         if initialCell != nil, !model.configuration.hasCellState {
             throw CommandError.noCellState(flag: "--c0", cell: model.configuration.cell.description)
         }
-        let sequence = try NumpyFile.readFloats(contentsOf: URL(fileURLWithPath: input))
-        let hidden = try initialHidden.map { try NumpyFile.readFloats(contentsOf: URL(fileURLWithPath: $0)) }
-        let cell = try initialCell.map { try NumpyFile.readFloats(contentsOf: URL(fileURLWithPath: $0)) }
+        let sequence = try Self.store(input)
+        let hidden = try initialHidden.map(Self.store)
+        let cell = try initialCell.map(Self.store)
         let steps = try lengths.map { path -> [Int] in
             let (shape, values) = try NumpyFile.readIntegers(contentsOf: URL(fileURLWithPath: path))
             guard shape.count == 1 else { throw CommandError.lengthsNotVector(path: path, shape: shape) }
             return values
         }
-        let request = LSTMInput(
-            sequence: sequence, initialHidden: hidden, initialCell: cell, lengths: steps, batchFirst: batchFirst)
         do {
-            problem = try ForwardProblem(request, configuration: model.configuration)
+            inputs = try BatchInputs(
+                configuration: model.configuration, sequence: sequence.store, shape: sequence.shape, batchFirst: batchFirst,
+                initialHidden: hidden, initialCell: cell, lengths: steps)
         } catch let error as ShapeError {
             throw ShapeError("\(error.description) (model from \(weights): \(Self.summary(model.configuration)))")
         }
+    }
+
+    /// A float .npy file, mapped (or read whole when in Fortran order), with its shape.
+    static func store(_ path: String) throws -> (store: FloatStore, shape: [Int]) {
+        let url = URL(fileURLWithPath: path)
+        let mapped = try MappedNumpyArray(contentsOf: url)
+        guard mapped.isFortranOrder else { return (.mapped(mapped), mapped.shape) }
+        let tensor = try NumpyFile.readFloats(contentsOf: url)
+        return (.memory(tensor.values), tensor.shape)
     }
 
     /// Checks that every output can be written: distinct paths, in existing writable folders,

@@ -1,6 +1,7 @@
 // `lstm tune`: searches kernel tunings for one shape on one OpenCL device and stores the
 // fastest correct one in the tuning cache, where `run` and `bench` find it.
 import ArgumentParser
+import Foundation
 import LSTMBenchmarks
 import LSTMRuntime
 
@@ -26,6 +27,8 @@ struct TuneCommand: ParsableCommand {
     var weightPrecision: WeightPrecision = .float32
     @Option(help: "Kernel family to tune: auto (by device type), cpu or gpu.", transform: ArgumentParsing.kernels)
     var kernels: KernelSelection = .auto
+    @Option(help: "Progress on stderr: auto (when stderr is a terminal), always or never (default: auto).")
+    var progress: ProgressMode = .auto
 
     func validate() throws {
         guard shape.anySizeGiven else { throw ValidationError("give --input-size, --hidden, --batch and --steps") }
@@ -45,9 +48,16 @@ struct TuneCommand: ParsableCommand {
         if let resolved = try device.resolvedDevice(), kernels.family(for: resolved.kind) == .gpu {
             return try tuneGPUFamily(workload, settings)
         }
-        let search = TuningSearch(settings: settings, progress: { Terminal.progress("tune \(workload): \($0)") })
+        // The number of candidates is known only as the search goes (it depends on the best
+        // step tuning), so the bar counts candidates started, with elapsed time.
+        let bar = ProgressBar(total: 0, unit: "candidates", mode: progress)
+        let started = Counter()
+        let search = TuningSearch(settings: settings, progress: { line in
+            bar.update(line.hasPrefix("candidate") ? started.increment() : started.value, detail: "tune \(workload): \(line)")
+        })
         let outcome = try search.run(workload, device: device)
-        Terminal.progress(nil)
+        bar.clear()
+        bar.finish()
 
         Terminal.print("Tuning \(workload) (\(weightPrecision.rawValue) weights, cpu kernels) on \(outcome.deviceName)")
         var table = TextTable(["#", "TUNING", "MEDIAN MS", "MIN MS", "MAX ABS ERR", "RESULT"], rightAligned: [0, 2, 3, 4])
@@ -96,5 +106,24 @@ struct TuneCommand: ParsableCommand {
         try GPUTuningCache.shared.store(best, device: outcome.device, configuration: workload.configuration, precision: weightPrecision)
         let place = GPUTuningCache.shared.file.map { "stored in \($0.path)" } ?? "not stored: the cache is off (LSTM_CACHE_DIR=off)"
         Terminal.print("best: \(best); \(place)")
+    }
+}
+
+/// A thread-safe count of candidates started.
+private final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+
+    var value: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return count
+    }
+
+    func increment() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        count += 1
+        return count
     }
 }
