@@ -36,6 +36,7 @@ let kernelTargets: [Target] = [
 let runtimeTargets: [Target] = [
     .target(name: "LSTMCore"),
     .target(name: "LSTMFormats", dependencies: ["LSTMCore"]),
+    .target(name: "LSTMONNX", dependencies: ["LSTMCore", "LSTMFormats"]),
     .target(name: "LSTMOpenCL", dependencies: ["LSTMCore", "OpenCLKit", "LSTMKernels"]),
     .target(
         name: "LSTMRuntime",
@@ -51,6 +52,7 @@ let runtimeTargets: [Target] = [
         dependencies: [
             "LSTMRuntime",
             "LSTMBenchmarks",
+            "LSTMONNX",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]
     ),
@@ -65,6 +67,7 @@ let testTargets: [Target] = [
     .testTarget(name: "OpenCLKitTests", dependencies: ["OpenCLKit"]),
     .testTarget(name: "LSTMCoreTests", dependencies: ["LSTMCore", "LSTMTestSupport"]),
     .testTarget(name: "LSTMFormatsTests", dependencies: ["LSTMFormats", "LSTMTestSupport"], exclude: ["Corpus"]),
+    .testTarget(name: "LSTMONNXTests", dependencies: ["LSTMONNX", "LSTMFormats", "LSTMCore"], exclude: ["Corpus"]),
     .testTarget(name: "LSTMOpenCLTests", dependencies: ["LSTMRuntime", "LSTMOpenCL", "LSTMTestSupport"]),
     .testTarget(name: "LSTMRuntimeTests", dependencies: ["LSTMRuntime", "LSTMFormats", "LSTMTestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["LSTMFormats", "LSTMCore", "LSTMTestSupport"]),

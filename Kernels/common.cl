@@ -30,3 +30,40 @@ typedef float weight_t;
 inline float8 sigmoid8(const float8 x) {
     return 1.0f / (1.0f + exp(-x));
 }
+
+// ONNX gate functions (GateFunctions on the host): the activation kinds GATE_F/G/H with
+// their alphas and betas, GATE_CLIP (0: none) and COUPLED_INPUT_FORGET. The defaults are the
+// standard cell (σ, tanh, tanh), for which gate_activation folds to sigmoid8 and tanh.
+#ifndef GATE_F
+#define GATE_F 0
+#define GATE_F_ALPHA 0.0f
+#define GATE_F_BETA 0.0f
+#define GATE_G 1
+#define GATE_G_ALPHA 0.0f
+#define GATE_G_BETA 0.0f
+#define GATE_H 1
+#define GATE_H_ALPHA 0.0f
+#define GATE_H_BETA 0.0f
+#define GATE_CLIP 0.0f
+#define COUPLED_INPUT_FORGET 0
+#endif
+
+inline float8 gate_activation(float8 x, const int kind, const float alpha, const float beta) {
+    if (GATE_CLIP > 0.0f) x = clamp(x, -GATE_CLIP, GATE_CLIP);
+    switch (kind) {
+    case 0: return sigmoid8(x);
+    case 1: return tanh(x);
+    case 2: return fmax(x, 0.0f);                                  // Relu
+    case 3: return x / (1.0f + fabs(x));                           // Softsign
+    case 4: return log1p(exp(x));                                  // Softplus
+    case 5: return alpha * x + beta;                               // Affine
+    case 6: return select(alpha * x, x, x >= 0.0f);                // LeakyRelu
+    case 7: return select((float8)(0.0f), x, x > alpha);           // ThresholdedRelu
+    case 8: return alpha * tanh(beta * x);                         // ScaledTanh
+    case 9: return clamp(alpha * x + beta, 0.0f, 1.0f);            // HardSigmoid
+    default: return select(alpha * (exp(x) - 1.0f), x, x >= 0.0f); // Elu
+    }
+}
+#define ACT_F(x) gate_activation((x), GATE_F, GATE_F_ALPHA, GATE_F_BETA)
+#define ACT_G(x) gate_activation((x), GATE_G, GATE_G_ALPHA, GATE_G_BETA)
+#define ACT_H(x) gate_activation((x), GATE_H, GATE_H_ALPHA, GATE_H_BETA)

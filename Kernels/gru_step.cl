@@ -5,6 +5,7 @@
 // Linear before reset (PyTorch; ONNX linear_before_reset = 1), one launch per step:
 //   gru_step:        r = σ(G_r + W_hr h), z = σ(G_z + W_hz h), a = b_hn + W_hn h,
 //                    n = tanh(G_n + r⊙a), h' = (1 − z)⊙n + z⊙h
+// (σ and tanh are ACT_F and ACT_G: an ONNX model's gate functions, common.cl)
 // Reset before W_hn (ONNX's default linear_before_reset = 0; b_hn is folded into G_n),
 // two launches per step, because W_hn needs r⊙h of every unit:
 //   gru_reset_gate:  r = σ(G_r + W_hr h), rh = r⊙h
@@ -125,9 +126,9 @@ __attribute__((always_inline)) inline void gru_step_tile(
         if (i < rows) {
             const int b = firstRow + i;
             const float8 gn = vload8(2, G + ((size_t)u * B + b) * GRU_PANEL);
-            const float8 r = sigmoid8(acc[i][0]);
-            const float8 z = sigmoid8(acc[i][1]);
-            const float8 n = tanh(gn + r * acc[i][2]);
+            const float8 r = ACT_F(acc[i][0]);
+            const float8 z = ACT_F(acc[i][1]);
+            const float8 n = ACT_G(gn + r * acc[i][2]);
             const float8 h = load_units(hPrev, b, u, H);
             gru_store((1.0f - z) * n + z * h, b, u, hPrev, hNext, out, lengths, H, step, reverse, B, outStride, outOffset);
         }
@@ -150,7 +151,7 @@ __attribute__((always_inline)) inline void gru_reset_tile(
     for (int i = 0; i < STEP_ROWS; i++) {
         if (i < rows) {
             const int b = firstRow + i;
-            store_units(sigmoid8(acc[i][0]) * load_units(hPrev, b, u, H), resetHidden, b, u, H);
+            store_units(ACT_F(acc[i][0]) * load_units(hPrev, b, u, H), resetHidden, b, u, H);
         }
     }
 }
@@ -178,8 +179,8 @@ __attribute__((always_inline)) inline void gru_candidate_tile(
     for (int i = 0; i < STEP_ROWS; i++) {
         if (i < rows) {
             const int b = firstRow + i;
-            const float8 z = sigmoid8(update[i][0]);
-            const float8 n = tanh(candidate[i][0]);
+            const float8 z = ACT_F(update[i][0]);
+            const float8 n = ACT_G(candidate[i][0]);
             const float8 h = load_units(hPrev, b, u, H);
             gru_store((1.0f - z) * n + z * h, b, u, hPrev, hNext, out, lengths, H, step, reverse, B, outStride, outOffset);
         }

@@ -97,11 +97,17 @@ __attribute__((always_inline)) inline void cell_update(
     zi = fma(vload8(u, peephole), cPrev, zi);
     zf = fma(vload8(u, peephole + Hp), cPrev, zf);
 #endif
-    *cNew = sigmoid8(zf) * cPrev + sigmoid8(zi) * tanh(z[2]);
+    const float8 inputGate = ACT_F(zi);
+#if COUPLED_INPUT_FORGET
+    const float8 forgetGate = 1.0f - inputGate;
+#else
+    const float8 forgetGate = ACT_F(zf);
+#endif
+    *cNew = forgetGate * cPrev + inputGate * ACT_G(z[2]);
 #if HAS_PEEPHOLES
     zo = fma(vload8(u, peephole + 2 * Hp), *cNew, zo);
 #endif
-    *hNew = sigmoid8(zo) * tanh(*cNew);
+    *hNew = ACT_F(zo) * ACT_H(*cNew);
 }
 
 // Stores sequence b's new state for units 8u..: c, and h to hNext and the output (or to

@@ -18,7 +18,7 @@ public final class CPUReference: LSTMBackend, @unchecked Sendable {
             $0.map {
                 ReferenceLayerWeights(
                     $0, gateCount: configuration.gateCount, hiddenSize: configuration.hiddenSize,
-                    linearBeforeReset: configuration.linearBeforeReset)
+                    linearBeforeReset: configuration.linearBeforeReset, gates: configuration.gateFunctions)
             }
         }
     }

@@ -22,6 +22,9 @@ public struct LSTMConfiguration: Equatable, Hashable, Sendable, Codable {
     public var hasBias: Bool
     /// Whether the cells carry peephole weights (an extension of PyTorch's naming).
     public var hasPeepholes: Bool
+    /// The activations, clip and coupled input-forget gate (ONNX attributes); PyTorch's
+    /// cells are ``GateFunctions/standard``.
+    public var gateFunctions: GateFunctions = .standard
 
     public init(
         cell: CellKind = .lstm, inputSize: Int, hiddenSize: Int, projectionSize: Int = 0, layerCount: Int = 1,

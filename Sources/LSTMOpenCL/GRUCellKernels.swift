@@ -42,7 +42,8 @@ final class GRUCellKernels: CellKernels {
     static let kernelFiles = ["gru_step.cl"]
 
     static func definitions(_ configuration: LSTMConfiguration) -> [String] {
-        ["-D LINEAR_BEFORE_RESET=\(configuration.linearBeforeReset ? 1 : 0)"]
+        ["-D LINEAR_BEFORE_RESET=\(configuration.linearBeforeReset ? 1 : 0)", configuration.gateFunctions.compilerDefinitions]
+            .filter { !$0.isEmpty }
     }
 
     /// Always per-step launches: the GRU has no persistent recurrence yet.

@@ -42,7 +42,8 @@ final class LSTMCellKernels: CellKernels {
     static let kernelFiles = ["lstm_step.cl", "lstm_projection.cl", "lstm_recurrence.cl"]
 
     static func definitions(_ configuration: LSTMConfiguration) -> [String] {
-        ["-D HAS_PEEPHOLES=\(configuration.hasPeepholes ? 1 : 0)", "-D HAS_PROJECTION=\(configuration.projectionSize > 0 ? 1 : 0)"]
+        ["-D HAS_PEEPHOLES=\(configuration.hasPeepholes ? 1 : 0)", "-D HAS_PROJECTION=\(configuration.projectionSize > 0 ? 1 : 0)",
+         configuration.gateFunctions.compilerDefinitions].filter { !$0.isEmpty }
     }
 
     /// One persistent worker per compute unit on CPU devices when the tuning asks for it

@@ -14,6 +14,12 @@ enum CommandError: Error, CustomStringConvertible {
     case noCellState(flag: String, cell: String)
     /// `verify` or `tune` without an OpenCL device to work on.
     case nothingToCheck(command: String, reason: String)
+    /// A flag that only applies to ONNX models, given with another kind of file.
+    case onnxOnly(flag: String, path: String)
+    /// A flag that does not apply to ONNX models.
+    case notForONNX(flag: String, reason: String)
+    /// A NAME=PATH binding that is not of that form or names a value twice.
+    case badBinding(flag: String, text: String, reason: String)
 
     var description: String {
         switch self {
@@ -29,6 +35,12 @@ enum CommandError: Error, CustomStringConvertible {
             return "\(flag) is for LSTM models: this model is a \(cell), which has no cell state (only h0 / h_n); nothing was computed or written"
         case .nothingToCheck(let command, let reason):
             return "nothing to \(command): \(reason)"
+        case .onnxOnly(let flag, let path):
+            return "\(flag) bind ONNX graph values, but \(path) is not an ONNX model"
+        case .notForONNX(let flag, let reason):
+            return "\(flag) does not apply to an ONNX model: \(reason)"
+        case .badBinding(let flag, let text, let reason):
+            return "\(flag) \(text): \(reason)"
         }
     }
 }

@@ -11,7 +11,8 @@ struct LSTMCommand: ParsableCommand {
         abstract: "Run, stream, verify and benchmark LSTM and GRU models (torch.nn weights) on OpenCL devices.",
         discussion: "Devices: `auto` (first GPU, else first OpenCL device, else the CPU reference), `cpu` (the CPU reference), `opencl` (first OpenCL device) or `opencl:N` (see `lstm devices`).",
         subcommands: [
-            DevicesCommand.self, RunCommand.self, JoinCommand.self, VerifyCommand.self, BenchCommand.self, TuneCommand.self,
+            DevicesCommand.self, RunCommand.self, JoinCommand.self, InspectCommand.self, VerifyCommand.self, BenchCommand.self,
+            TuneCommand.self,
             DemoCommand.self, StreamCommand.self, OverheadCommand.self,
         ]
     )

@@ -21,12 +21,16 @@ struct RunCommand: ParsableCommand {
             `lstm join` concatenates the slices.
             """)
 
-    @Option(help: "Model weights: safetensors with torch.nn.LSTM or torch.nn.GRU state-dict names.")
+    @Option(help: "Model: safetensors with torch.nn.LSTM or torch.nn.GRU state-dict names, or an ONNX graph (.onnx, recognised by content).")
     var weights: String
-    @Option(help: "Input sequences (.npy, float32 or float64).")
-    var input: String
-    @Option(help: "Where to write the output sequences (.npy, float32).")
-    var output: String
+    @Option(help: "Input sequences (.npy, float32 or float64); for ONNX, the graph's first input.")
+    var input: String?
+    @Option(help: "Where to write the output sequences (.npy, float32); for ONNX, the graph's first output.")
+    var output: String?
+    @Option(name: .customLong("feed"), help: "ONNX: bind graph input NAME to a .npy file (NAME=PATH, repeatable).")
+    var feeds: [String] = []
+    @Option(name: .customLong("fetch"), help: "ONNX: write graph output NAME to a .npy file (NAME=PATH, repeatable).")
+    var fetches: [String] = []
     @Option(name: .customLong("h0"), help: "Initial hidden state (.npy).")
     var initialHidden: String?
     @Option(name: .customLong("c0"), help: "Initial cell state (.npy).")
@@ -58,6 +62,14 @@ struct RunCommand: ParsableCommand {
     var progress: ProgressMode = .auto
 
     func run() throws {
+        if try WeightsFile.isONNX(weights) {
+            try ONNXRun(command: self).run()
+            return
+        }
+        guard feeds.isEmpty, fetches.isEmpty else {
+            throw CommandError.onnxOnly(flag: "--feed/--fetch", path: weights)
+        }
+        guard let input, let output else { throw ValidationError("--input and --output are required for a safetensors model") }
         let loaded = try RunInputs(
             weights: weights, input: input, initialHidden: initialHidden, initialCell: initialCell,
             lengths: lengths, batchFirst: batchFirst)

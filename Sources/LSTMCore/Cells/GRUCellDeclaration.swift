@@ -36,14 +36,18 @@ public enum GRUCellDeclaration: RecurrentCellDeclaration {
         func recurrentSide(_ row: Int, _ vector: [Double]) -> Double {
             weights.recurrentBias[row] + weights.recurrentProduct(row: row, vector)
         }
-        let r = (0..<H).map { sigmoid(inputSide($0) + recurrentSide($0, h)) }
-        let z = (0..<H).map { sigmoid(inputSide(H + $0) + recurrentSide(H + $0, h)) }
+        // ONNX's gate functions: f (σ) for r and z, g (tanh) for n, inputs clipped if asked.
+        let gates = weights.gates
+        func f(_ x: Double) -> Double { gates.f.apply(gates.clipped(x)) }
+        func g(_ x: Double) -> Double { gates.g.apply(gates.clipped(x)) }
+        let r = (0..<H).map { f(inputSide($0) + recurrentSide($0, h)) }
+        let z = (0..<H).map { f(inputSide(H + $0) + recurrentSide(H + $0, h)) }
         let resetHidden = zip(r, h).map { $0 * $1 }
         for unit in 0..<H {
             let row = 2 * H + unit
             let candidate = weights.linearBeforeReset
-                ? tanh(inputSide(row) + r[unit] * recurrentSide(row, h))
-                : tanh(inputSide(row) + recurrentSide(row, resetHidden))
+                ? g(inputSide(row) + r[unit] * recurrentSide(row, h))
+                : g(inputSide(row) + recurrentSide(row, resetHidden))
             state.hidden[unit] = (1 - z[unit]) * candidate + z[unit] * h[unit]
         }
     }

@@ -2,7 +2,8 @@
 // (`proj_size`) and ONNX-style peepholes:
 //   i = σ(z_i + p_i⊙c), f = σ(z_f + p_f⊙c), g = tanh(z_g), c' = f⊙c + i⊙g,
 //   o = σ(z_o + p_o⊙c'), h' = o⊙tanh(c'), then h' = W_hr h' with projection,
-// where z = W_ih x + b_ih + W_hh h + b_hh.
+// where z = W_ih x + b_ih + W_hh h + b_hh. ONNX models may replace σ and the two tanh by
+// other activations, clip their inputs and couple f = 1 − i (``GateFunctions``).
 import Foundation
 
 /// The declaration of the LSTM cell.
@@ -50,10 +51,15 @@ public enum LSTMCellDeclaration: RecurrentCellDeclaration {
                 zi += p[unit] * c
                 zf += p[H + unit] * c
             }
-            let newCell = sigmoid(zf) * c + sigmoid(zi) * tanh(zg)
+            // ONNX's gate functions (the standard set is σ, tanh, tanh, no clip): every
+            // activation's input is clipped; input_forget couples f = 1 − i.
+            let gates = weights.gates
+            let inputGate = gates.f.apply(gates.clipped(zi))
+            let forgetGate = gates.coupledInputForget ? 1 - inputGate : gates.f.apply(gates.clipped(zf))
+            let newCell = forgetGate * c + inputGate * gates.g.apply(gates.clipped(zg))
             if let p = weights.peephole { zo += p[2 * H + unit] * newCell }
             state.cell[unit] = newCell
-            cellOutput[unit] = sigmoid(zo) * tanh(newCell)
+            cellOutput[unit] = gates.f.apply(gates.clipped(zo)) * gates.h.apply(gates.clipped(newCell))
         }
         guard let projection = weights.projection else {
             state.hidden = cellOutput

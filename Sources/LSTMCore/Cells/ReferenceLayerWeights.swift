@@ -24,10 +24,13 @@ public struct ReferenceLayerWeights: Sendable {
     public let peephole: [Double]?
     /// GRU only: whether r multiplies `W_hn h + b_hn` (PyTorch) or h before W_hn (ONNX's default).
     public let linearBeforeReset: Bool
+    /// The activations, clip and coupled gates the step applies.
+    public let gates: GateFunctions
 
     /// Converts `weights` of a layer with `gateCount` gates; sizes follow from the arrays,
     /// which ``LSTMModel`` has already checked.
-    public init(_ weights: LayerWeights, gateCount: Int, hiddenSize: Int, linearBeforeReset: Bool) {
+    public init(_ weights: LayerWeights, gateCount: Int, hiddenSize: Int, linearBeforeReset: Bool,
+                gates: GateFunctions = .standard) {
         let rows = gateCount * hiddenSize
         self.hiddenSize = hiddenSize
         inputSize = weights.inputWeights.count / rows
@@ -39,6 +42,7 @@ public struct ReferenceLayerWeights: Sendable {
         projection = weights.projectionWeights.map { $0.map(Double.init) }
         peephole = weights.peepholeWeights.map { $0.map(Double.init) }
         self.linearBeforeReset = linearBeforeReset
+        self.gates = gates
     }
 
     /// Row `row` of `weight_ih` times x.

@@ -1,0 +1,128 @@
+// An ONNX graph imported for running: constant subgraphs folded at load, LSTM and GRU nodes
+// turned into layer weights, and the remaining layout nodes kept to run on the host around
+// them. Not a general executor: any operator outside the imported set is refused by name.
+
+import LSTMCore
+
+/// Runs the recurrent node at `index` of ``ONNXProgram/recurrentNodes`` over a prepared problem.
+public typealias RecurrentRunner = (_ index: Int, _ problem: ForwardProblem) throws -> ForwardResult
+
+/// An imported ONNX graph.
+public struct ONNXProgram: Sendable {
+    enum Step: Sendable {
+        case layout(ONNXNode)
+        case recurrent(Int)
+    }
+
+    public let file: ONNXFile
+    public let opset: Int64
+    /// The LSTM and GRU nodes, in graph order.
+    public let recurrentNodes: [RecurrentNode]
+    /// The graph inputs a caller feeds (initializers excluded), in graph order.
+    public var inputs: [ONNXValueInfo] { file.feedInputs }
+    /// The graph outputs, in graph order.
+    public var outputs: [ONNXValueInfo] { file.graph.outputs }
+    let constants: [String: ONNXArray]
+    let steps: [Step]
+
+    /// The default-domain opsets whose LSTM, GRU and layout operators are imported.
+    public static let supportedOpsets: ClosedRange<Int64> = 7...22
+
+    /// Imports `file`: folds constants and checks every node.
+    ///
+    /// - Throws: ``ONNXError``: an unsupported opset or operator (naming the node), or a
+    ///   recurrent node with an attribute this runtime does not implement.
+    public init(_ file: ONNXFile) throws {
+        self.file = file
+        guard let opset = file.model.defaultOpset else {
+            throw ONNXError.invalidGraph(path: file.source, reason: "the model imports no default-domain (ai.onnx) opset")
+        }
+        guard Self.supportedOpsets.contains(opset) else {
+            throw ONNXError.invalidGraph(path: file.source, reason: "opset \(opset) is not supported (this runtime imports opsets \(Self.supportedOpsets.lowerBound) to \(Self.supportedOpsets.upperBound))")
+        }
+        self.opset = opset
+        var constants = file.initializers
+        var steps: [Step] = []
+        var recurrent: [RecurrentNode] = []
+        for index in file.order {
+            let node = file.graph.nodes[index]
+            guard node.domain.isEmpty || node.domain == "ai.onnx" else {
+                throw ONNXError.unsupportedNode(node: node.displayName, op: "\(node.domain).\(node.opType)", reason: "operators outside the default ONNX domain are not imported")
+            }
+            if node.opType == "LSTM" || node.opType == "GRU" {
+                recurrent.append(try RecurrentNode(node, constants: constants, opset: opset))
+                steps.append(.recurrent(recurrent.count - 1))
+                continue
+            }
+            guard ONNXOperators.supported.contains(node.opType) else {
+                throw ONNXError.unsupportedNode(
+                    node: node.displayName, op: node.opType,
+                    reason: "not an operator this runtime imports (it runs LSTM and GRU, with \(ONNXOperators.supported.sorted().joined(separator: ", ")) around them)")
+            }
+            let present = node.inputs.filter { !$0.isEmpty }
+            if present.allSatisfy({ constants[$0] != nil }) {
+                let results = try ONNXOperators.evaluate(node, inputs: node.inputs.map { $0.isEmpty ? nil : constants[$0] }, opset: opset, source: file.source)
+                for (name, value) in zip(node.outputs, results) where !name.isEmpty { constants[name] = value }
+            } else {
+                steps.append(.layout(node))
+            }
+        }
+        self.constants = constants
+        self.steps = steps
+        self.recurrentNodes = recurrent
+    }
+
+    /// Runs the graph over `feeds` (one array per graph input) and returns every graph output.
+    ///
+    /// - Throws: ``ONNXError/binding(_:)`` for missing or ill-fitting feeds, ``ONNXError`` from
+    ///   the layout nodes, and whatever `runner` throws.
+    public func run(feeds: [String: ONNXArray], runner: RecurrentRunner) throws -> [String: ONNXArray] {
+        var values = constants
+        for input in inputs {
+            guard let fed = feeds[input.name] else {
+                throw ONNXError.binding("graph input '\(input.name)' \(input.shapeText) is not fed")
+            }
+            try Self.check(fed, against: input)
+            values[input.name] = fed
+        }
+        for unknown in feeds.keys where !inputs.contains(where: { $0.name == unknown }) {
+            throw ONNXError.binding("'\(unknown)' is not an input of the graph (inputs: \(inputs.map(\.name).joined(separator: ", ")))")
+        }
+        for step in steps {
+            switch step {
+            case .layout(let node):
+                let arguments = node.inputs.map { $0.isEmpty ? nil : values[$0] }
+                let results = try ONNXOperators.evaluate(node, inputs: arguments, opset: opset, source: file.source)
+                for (name, value) in zip(node.outputs, results) where !name.isEmpty { values[name] = value }
+            case .recurrent(let index):
+                let node = recurrentNodes[index]
+                let results = try RecurrentExecution.run(node, values: values) { try runner(index, $0) }
+                for (name, value) in results { values[name] = value }
+            }
+        }
+        var results: [String: ONNXArray] = [:]
+        for output in outputs {
+            guard let value = values[output.name] else {
+                throw ONNXError.invalidGraph(path: file.source, reason: "graph output '\(output.name)' was not computed")
+            }
+            results[output.name] = value
+        }
+        return results
+    }
+
+    /// Checks a fed array against the graph input's declared rank, fixed sizes and kind.
+    static func check(_ array: ONNXArray, against input: ONNXValueInfo) throws {
+        if let declared = ONNXElementType(rawValue: input.elementType), declared.isFloatingPoint != array.values.isFloat {
+            throw ONNXError.binding("graph input '\(input.name)' is \(declared) but the fed array is \(array.elementType)")
+        }
+        guard let shape = input.shape else { return }
+        guard shape.count == array.shape.count else {
+            throw ONNXError.binding("graph input '\(input.name)' has shape \(input.shapeText) but the fed array has shape \(array.shape)")
+        }
+        for (dim, size) in zip(shape, array.shape) {
+            if case .size(let fixed) = dim, fixed != Int64(size) {
+                throw ONNXError.binding("graph input '\(input.name)' has shape \(input.shapeText) but the fed array has shape \(array.shape)")
+            }
+        }
+    }
+}
