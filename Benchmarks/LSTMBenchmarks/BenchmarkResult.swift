@@ -30,13 +30,18 @@ public struct BenchmarkResult: Sendable, Encodable {
     public var runs: Int
     /// The kernel tuning used, for OpenCL devices.
     public var tuning: String?
+    /// The kernel family (`cpu` or `gpu`), or ``referenceKernels`` for the CPU reference.
+    public var kernels: String
     /// Why fewer runs were timed than asked for, or what failed.
     public var note: String?
     /// Set when the device could not run the workload; the numbers are then NaN.
     public var failed: Bool
 
+    /// ``kernels`` of the CPU reference, which runs no OpenCL kernels.
+    public static let referenceKernels = "reference"
+
     enum CodingKeys: String, CodingKey {
-        case workload, device, cell, batch, steps, runs, tuning, note, failed
+        case workload, device, cell, batch, steps, runs, tuning, note, failed, kernels
         case inputSize = "input_size", hiddenSize = "hidden_size", projectionSize = "proj_size"
         case layers, bidirectional, peepholes, bias
         case weightPrecision = "weight_precision"
@@ -49,6 +54,7 @@ public struct BenchmarkResult: Sendable, Encodable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(workload, forKey: .workload)
         try container.encode(device, forKey: .device)
+        try container.encode(kernels, forKey: .kernels)
         try container.encode(configuration.cell.rawValue, forKey: .cell)
         try container.encode(configuration.inputSize, forKey: .inputSize)
         try container.encode(configuration.hiddenSize, forKey: .hiddenSize)

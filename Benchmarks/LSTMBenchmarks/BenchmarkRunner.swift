@@ -13,9 +13,14 @@ public struct BenchmarkSettings: Sendable {
     public var weightPrecision: WeightPrecision
     /// A CPU-reference pass slower than this is timed once, not `repeats` times.
     public var slowReferenceSeconds: Double
+    /// Kernel families each OpenCL device is timed with, in order (duplicates after
+    /// resolution, such as `auto` and `cpu` on a CPU device, are timed once).
+    public var kernels: [KernelSelection]
 
     /// Settings; `repeats` is at least 1 and `warmup` at least 0.
-    public init(repeats: Int = 5, warmup: Int = 1, weightPrecision: WeightPrecision = .float32, slowReferenceSeconds: Double = 5) {
+    public init(repeats: Int = 5, warmup: Int = 1, weightPrecision: WeightPrecision = .float32, slowReferenceSeconds: Double = 5,
+                kernels: [KernelSelection] = [.auto]) {
+        self.kernels = kernels.isEmpty ? [.auto] : kernels
         self.repeats = max(1, repeats)
         self.warmup = max(0, warmup)
         self.weightPrecision = weightPrecision
@@ -49,28 +54,35 @@ public struct BenchmarkRunner: Sendable {
         let model = try workload.model()
         let problem = try workload.problem()
         progress("\(workload): CPU reference pass")
-        let reference = try LSTMEngine(model: model, device: .cpu, options: engineOptions)
+        let reference = try LSTMEngine(model: model, device: .cpu, options: engineOptions())
         let (expected, firstMilliseconds) = try measure { try reference.run(problem) }
-        return selections.map { selection in
-            do {
-                let engine = selection == .cpu ? reference : try makeEngine(model, selection, workload)
-                if engine.device == nil {
-                    return try timeReference(workload, engine, problem, expected, firstMilliseconds)
+        var rows: [BenchmarkResult] = []
+        for selection in selections {
+            var timedFamilies: Set<KernelFamily> = []
+            for kernels in selection == .cpu ? [KernelSelection.auto] : settings.kernels {
+                do {
+                    let engine = selection == .cpu ? reference : try makeEngine(model, selection, kernels, workload)
+                    if engine.device == nil {
+                        rows.append(try timeReference(workload, engine, problem, expected, firstMilliseconds))
+                        break
+                    }
+                    guard let family = engine.kernelFamily, timedFamilies.insert(family).inserted else { continue }
+                    rows.append(try time(workload, engine, problem, expected))
+                } catch {
+                    rows.append(failure(workload, selection, kernels, error))
                 }
-                return try time(workload, engine, problem, expected)
-            } catch {
-                return failure(workload, selection, error)
             }
         }
+        return rows
     }
 
-    private var engineOptions: EngineOptions {
-        EngineOptions(weightPrecision: settings.weightPrecision, notice: notice)
+    private func engineOptions(_ kernels: KernelSelection = .auto) -> EngineOptions {
+        EngineOptions(weightPrecision: settings.weightPrecision, notice: notice, kernels: kernels)
     }
 
-    private func makeEngine(_ model: LSTMModel, _ selection: DeviceSelection, _ workload: Workload) throws -> LSTMEngine {
-        progress("\(workload): building kernels for \(selection)")
-        return try LSTMEngine(model: model, device: selection, options: engineOptions)
+    private func makeEngine(_ model: LSTMModel, _ selection: DeviceSelection, _ kernels: KernelSelection, _ workload: Workload) throws -> LSTMEngine {
+        progress("\(workload): building \(kernels.rawValue) kernels for \(selection)")
+        return try LSTMEngine(model: model, device: selection, options: engineOptions(kernels))
     }
 
     /// The CPU reference: the pass already made counts as warm-up; a slow one is the only sample.
@@ -126,14 +138,16 @@ public struct BenchmarkRunner: Sendable {
             medianMilliseconds: timing.median, minimumMilliseconds: timing.minimum,
             gigaflops: timing.gigaflops(workload.flops), maxAbsoluteError: check.maxAbsoluteError,
             withinTolerance: check.passed, runs: timing.samples.count,
-            tuning: engine.kernelTuning?.description, note: note, failed: false)
+            tuning: engine.kernelTuningDescription, kernels: engine.kernelFamily?.rawValue ?? BenchmarkResult.referenceKernels,
+            note: note, failed: false)
     }
 
-    private func failure(_ workload: Workload, _ selection: DeviceSelection, _ error: Error) -> BenchmarkResult {
+    private func failure(_ workload: Workload, _ selection: DeviceSelection, _ kernels: KernelSelection, _ error: Error) -> BenchmarkResult {
         BenchmarkResult(
             workload: workload.name, device: selection.description, configuration: workload.configuration,
             batch: workload.batch, steps: workload.steps, weightPrecision: settings.weightPrecision.rawValue,
             medianMilliseconds: .nan, minimumMilliseconds: .nan, gigaflops: .nan, maxAbsoluteError: .nan,
-            withinTolerance: false, runs: 0, tuning: nil, note: "\(error)", failed: true)
+            withinTolerance: false, runs: 0, tuning: nil, kernels: selection == .cpu ? BenchmarkResult.referenceKernels : kernels.rawValue,
+            note: "\(error)", failed: true)
     }
 }

@@ -20,17 +20,23 @@ public struct OpenCLBackendOptions: Sendable {
     /// Steps per window (input projection of the window, then its recurrence); `nil` sizes
     /// windows so their input projections stay in cache. For tests and experiments.
     public var windowSteps: Int?
+    /// Which kernel family runs: `auto` picks by device type (``KernelSelection/family(for:)``).
+    public var kernels: KernelSelection
+    /// Tunables of the GPU family; `nil` uses ``GPUKernelTuning/defaults``.
+    public var gpuTuning: GPUKernelTuning?
 
     /// Options with fp32 weights, the device kind's default tuning and no profiling unless given.
     public init(
         weightPrecision: WeightPrecision = .float32, tuning: KernelTuning? = nil, tunings: [BatchClass: KernelTuning] = [:],
-        profiling: Bool = false, windowSteps: Int? = nil
+        profiling: Bool = false, windowSteps: Int? = nil, kernels: KernelSelection = .auto, gpuTuning: GPUKernelTuning? = nil
     ) {
         self.weightPrecision = weightPrecision
         self.tuning = tuning
         self.tunings = tunings
         self.profiling = profiling
         self.windowSteps = windowSteps
+        self.kernels = kernels
+        self.gpuTuning = gpuTuning
     }
 }
 
@@ -56,6 +62,18 @@ public final class OpenCLBackend: LSTMBackend {
     private var workspace: Workspace?
     private var plan: ForwardPlan?
     private var planTuning: KernelTuning?
+    /// The kernel family in use (``OpenCLBackendOptions/kernels`` resolved for the device).
+    public let family: KernelFamily
+    /// The GPU family's tuning (in use when ``family`` is `.gpu`).
+    public let gpuTuning: GPUKernelTuning
+    /// The GPU family's program and weights when ``family`` is `.gpu`. The CPU family's
+    /// ``kernels`` are built too: streaming sessions run on them.
+    private let gpu: GPUFamily?
+    private var gpuPlan: GPUForwardPlan?
+
+    /// Passes whose persistent GPU-family launches gave up at a grid barrier and were rerun
+    /// with per-step launches (same results), since the current workspace was built.
+    public var persistentFallbacks: Int { gpuPlan?.fallbacks ?? 0 }
 
     /// Device time per kernel of the last forward pass when ``OpenCLBackendOptions/profiling`` is on.
     public private(set) var lastProfile: KernelProfile?
@@ -71,13 +89,21 @@ public final class OpenCLBackend: LSTMBackend {
         self.device = device
         self.model = model
         self.options = options
-        let tuning = options.tuning ?? options.tunings[.large] ?? KernelTuning.defaults(for: device, batchClass: .large)
+        let family = try GPUFamily.resolve(options.kernels, configuration: model.configuration, device: device)
+        self.family = family
+        let tuning = Self.familyTuning(
+            options.tuning ?? options.tunings[.large] ?? KernelTuning.defaults(for: device, batchClass: .large), family)
         self.tuning = tuning
         name = "opencl" + (deviceIndex.map { ":\($0)" } ?? "") + " (\(device.name))"
         let context = try Context(device: device)
         let queue = try CommandQueue(context: context, profiling: options.profiling)
         self.context = context
         self.queue = queue
+        let gpuTuning = options.gpuTuning ?? .defaults
+        self.gpuTuning = gpuTuning
+        gpu = family == .gpu
+            ? try GPUFamily(model: model, precision: options.weightPrecision, tuning: gpuTuning, context: context, queue: queue)
+            : nil
         // The large-batch kernels and weights now, so that build errors surface here.
         _ = try kernels(for: tuning)
         try queue.finish()
@@ -87,7 +113,17 @@ public final class OpenCLBackend: LSTMBackend {
     /// stored tuning of its ``BatchClass``, else the device's defaults for that class.
     public func tuning(forBatch batch: Int) -> KernelTuning {
         let batchClass = BatchClass(batch: batch)
-        return options.tuning ?? options.tunings[batchClass] ?? KernelTuning.defaults(for: device, batchClass: batchClass)
+        return Self.familyTuning(
+            options.tuning ?? options.tunings[batchClass] ?? KernelTuning.defaults(for: device, batchClass: batchClass), family)
+    }
+
+    /// The GPU family reads the CPU family's staging and state buffers with blocks of 8
+    /// units, so a GPU-family backend keeps the CPU-family kernels at vector width 8.
+    private static func familyTuning(_ tuning: KernelTuning, _ family: KernelFamily) -> KernelTuning {
+        guard family == .gpu else { return tuning }
+        var pinned = tuning
+        pinned.vectorWidth = 8
+        return pinned
     }
 
     /// The program and packed weights of `tuning`, built on first use.
@@ -102,7 +138,11 @@ public final class OpenCLBackend: LSTMBackend {
 
     /// Device bytes the activations of a problem of this shape need (total, largest buffer).
     public func workspaceFootprint(steps: Int, batch: Int) -> (total: Int, largest: Int) {
-        layout(steps: steps, batch: batch).footprint
+        let layout = layout(steps: steps, batch: batch)
+        guard let gpu else { return layout.footprint }
+        let chunks = (steps + layout.windowSteps - 1) / max(1, layout.windowSteps)
+        let extra = GPUForwardPlan.extraFootprint(kernels: gpu.kernels, steps: steps, batch: batch, chunks: chunks)
+        return (layout.footprint.total + extra.total, max(layout.footprint.largest, extra.largest))
     }
 
     public func deviceFootprint(steps: Int, batch: Int) -> (total: Int, largest: Int)? {
@@ -132,10 +172,15 @@ public final class OpenCLBackend: LSTMBackend {
         // Arrays shorter than the sizes claim would make the kernels read past what was written.
         try problem.validate(for: model.configuration)
         let (workspace, plan) = try prepared(steps: problem.steps, batch: problem.batch)
-        if poisonsWorkspace { try poison(workspace) }
+        let gpuPlan = try preparedGPUPlan(workspace)
+        if poisonsWorkspace { try poison(workspace, gpuPlan) }
         try upload(problem, to: workspace)
         let recorder = options.profiling ? ProfileRecorder() : nil
-        try plan.enqueue(on: queue, recorder: recorder)
+        if let gpuPlan {
+            try gpuPlan.enqueue(on: queue, recorder: recorder, reupload: { try upload(problem, to: workspace) })
+        } else {
+            try plan.enqueue(on: queue, recorder: recorder)
+        }
         let result = try download(problem, from: workspace)
         if let recorder { lastProfile = try recorder.summary() }
         return result
@@ -150,6 +195,7 @@ public final class OpenCLBackend: LSTMBackend {
             return (workspace, plan)
         }
         plan = nil  // release the old kernels and buffers before allocating new ones
+        gpuPlan = nil
         workspace = nil
         planTuning = nil
         let cellKernels = try kernels(for: tuning)
@@ -161,7 +207,16 @@ public final class OpenCLBackend: LSTMBackend {
         return (fresh, freshPlan)
     }
 
-    private func poison(_ workspace: Workspace) throws {
-        for buffer in workspace.writtenByPass { try queue.fill(buffer, with: .nan) }
+    /// The GPU family's plan over `workspace` (built once per workspace), or `nil` for the CPU family.
+    private func preparedGPUPlan(_ workspace: Workspace) throws -> GPUForwardPlan? {
+        guard let gpu else { return nil }
+        if let gpuPlan, gpuPlan.workspace === workspace { return gpuPlan }
+        let fresh = try GPUForwardPlan(kernels: gpu.kernels, cells: gpu.cells, workspace: workspace, context: context)
+        gpuPlan = fresh
+        return fresh
+    }
+
+    private func poison(_ workspace: Workspace, _ gpuPlan: GPUForwardPlan?) throws {
+        for buffer in workspace.writtenByPass + (gpuPlan?.writtenBuffers ?? []) { try queue.fill(buffer, with: .nan) }
     }
 }

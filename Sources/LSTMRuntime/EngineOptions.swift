@@ -15,13 +15,19 @@ public struct EngineOptions: Sendable {
     /// Fill every device buffer a pass must write with NaN before the pass, so an element a
     /// kernel fails to write shows up in verification (`lstm verify`). No effect on the CPU.
     public var poisonsWorkspace: Bool
+    /// Which kernel family runs on an OpenCL device: `auto` picks by device type.
+    public var kernels: KernelSelection
+    /// Tunables of the GPU kernel family; `nil` uses its defaults.
+    public var gpuTuning: GPUKernelTuning?
 
     /// Creates options; every argument has the default a plain forward pass wants.
     public init(
         weightPrecision: WeightPrecision = .float32, tuning: KernelTuning? = nil, deviceMemoryLimit: Int? = nil,
         notice: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data(("notice: " + $0 + "\n").utf8)) },
-        poisonsWorkspace: Bool = false
+        poisonsWorkspace: Bool = false, kernels: KernelSelection = .auto, gpuTuning: GPUKernelTuning? = nil
     ) {
+        self.kernels = kernels
+        self.gpuTuning = gpuTuning
         self.weightPrecision = weightPrecision
         self.tuning = tuning
         self.deviceMemoryLimit = deviceMemoryLimit

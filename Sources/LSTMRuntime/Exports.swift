@@ -8,3 +8,7 @@
 @_exported import enum OpenCLKit.DeviceKind
 @_exported import struct OpenCLKit.OpenCLError
 @_exported import struct OpenCLKit.Platform
+@_exported import enum LSTMOpenCL.KernelFamily
+@_exported import enum LSTMOpenCL.KernelSelection
+@_exported import struct LSTMOpenCL.GPUKernelTuning
+@_exported import struct LSTMOpenCL.LaunchOverhead

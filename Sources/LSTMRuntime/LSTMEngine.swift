@@ -47,13 +47,26 @@ public final class LSTMEngine: @unchecked Sendable {
         let stored = options.tuning == nil
             ? TuningCache.shared.tunings(device: device.device, configuration: model.configuration, precision: options.weightPrecision)
             : [:]
+        let gpuTuning = options.gpuTuning
+            ?? GPUTuningCache.shared.lookup(device: device.device, configuration: model.configuration, precision: options.weightPrecision)
         let openCL = try OpenCLBackend(
             model: model, device: device.device, deviceIndex: device.index,
-            options: OpenCLBackendOptions(weightPrecision: options.weightPrecision, tuning: options.tuning, tunings: stored))
+            options: OpenCLBackendOptions(
+                weightPrecision: options.weightPrecision, tuning: options.tuning, tunings: stored,
+                kernels: options.kernels, gpuTuning: gpuTuning))
         openCL.poisonsWorkspace = options.poisonsWorkspace
         backend = openCL
         self.openCL = openCL
         kernelTuning = openCL.tuning
+    }
+
+    /// The kernel family running the model, or `nil` on the CPU reference.
+    public var kernelFamily: KernelFamily? { openCL?.family }
+
+    /// The tuning of the kernels in use, described (`nil` on the CPU reference).
+    public var kernelTuningDescription: String? {
+        guard let openCL else { return nil }
+        return openCL.family == .gpu ? openCL.gpuTuning.description : openCL.tuning.description
     }
 
     /// Loads a safetensors file with `torch.nn.LSTM` state-dict names and binds it to a backend.

@@ -23,6 +23,13 @@ enum ArgumentParsing {
         return bytes
     }
 
+    @Sendable static func kernels(_ text: String) throws -> KernelSelection {
+        guard let selection = KernelSelection(parsing: text) else {
+            throw ValidationError("unknown kernel family '\(text)': use auto, cpu or gpu")
+        }
+        return selection
+    }
+
     @Sendable static func cell(_ text: String) throws -> CellKind {
         guard let cell = CellKind(rawValue: text.lowercased()) else {
             throw ValidationError("unknown cell '\(text)': use \(CellKind.allCases.map(\.rawValue).joined(separator: " or "))")

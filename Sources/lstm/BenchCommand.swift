@@ -27,6 +27,9 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customLong("weight-precision"), help: "Weight storage on OpenCL: f32 or f16 (default: f32).",
             transform: ArgumentParsing.precision)
     var weightPrecision: WeightPrecision = .float32
+    @Option(help: "Kernel family on OpenCL devices (repeatable): auto (by device type), cpu or gpu.",
+            transform: ArgumentParsing.kernels)
+    var kernels: [KernelSelection] = []
     @Flag(help: "Print a JSON array of results on stdout instead of a table.")
     var json = false
     @Option(help: "standard, deepbench or all (when no size flags are given).", transform: ArgumentParsing.suite)
@@ -48,10 +51,10 @@ struct BenchCommand: ParsableCommand {
         let workloads = try shape.workload().map { [$0] } ?? (suite ?? .standard).workloads(cell: shape.cell)
         if stream { return try runStreaming(workloads) }
         let selections = try devices.isEmpty ? Self.defaultDevices() : devices
-        let settings = BenchmarkSettings(repeats: repeats, warmup: warmup, weightPrecision: weightPrecision)
+        let settings = BenchmarkSettings(repeats: repeats, warmup: warmup, weightPrecision: weightPrecision, kernels: kernels)
         var results: [BenchmarkResult] = []
-        let table = TextTable(["WORKLOAD", "DEVICE", "MEDIAN MS", "MIN MS", "GFLOP/S", "MAX ABS ERR", "CHECK"],
-                              rightAligned: [2, 3, 4, 5], minimumWidths: [24, Self.deviceColumnWidth(), 10, 10, 8, 11, 5])
+        let table = TextTable(["WORKLOAD", "DEVICE", "KERNELS", "MEDIAN MS", "MIN MS", "GFLOP/S", "MAX ABS ERR", "CHECK"],
+                              rightAligned: [3, 4, 5, 6], minimumWidths: [24, Self.deviceColumnWidth(), 9, 10, 10, 8, 11, 5])
         if !json { table.streamingHeader.forEach { Terminal.print($0) } }
         let bar = ProgressBar(total: workloads.count, unit: "workloads", mode: progress)
         for (index, workload) in workloads.enumerated() {
@@ -126,7 +129,7 @@ struct BenchCommand: ParsableCommand {
     /// One table row: a workload on a device.
     static func cells(_ row: BenchmarkResult) -> [String] {
         [
-            row.workload, row.device, Format.milliseconds(row.medianMilliseconds),
+            row.workload, row.device, row.kernels, Format.milliseconds(row.medianMilliseconds),
             Format.milliseconds(row.minimumMilliseconds), Format.rate(row.gigaflops),
             row.failed ? "-" : Format.error(row.maxAbsoluteError),
             row.failed ? "ERROR" : row.withinTolerance ? "PASS" : "FAIL",

@@ -13,7 +13,7 @@ struct LSTMCommand: ParsableCommand {
         subcommands: [
             DevicesCommand.self, RunCommand.self, JoinCommand.self, InspectCommand.self, VerifyCommand.self, BenchCommand.self,
             TuneCommand.self,
-            DemoCommand.self, StreamCommand.self,
+            DemoCommand.self, StreamCommand.self, OverheadCommand.self,
         ]
     )
 

@@ -53,6 +53,8 @@ struct RunCommand: ParsableCommand {
             help: "Cap on memory for activations and batch slices in flight, bytes (K, M, G suffixes; default 1G).",
             transform: ArgumentParsing.byteCount)
     var memoryLimit: Int?
+    @Option(help: "Kernel family on OpenCL: auto (by device type), cpu or gpu.", transform: ArgumentParsing.kernels)
+    var kernels: KernelSelection = .auto
     @Option(help: "Run only shard K of N (K/N, 0 <= K < N): sequences floor(K·B/N) ..< floor((K+1)·B/N).",
             transform: Shard.parse)
     var shard: Shard?
@@ -80,7 +82,8 @@ struct RunCommand: ParsableCommand {
         try RunInputs.checkDestinations(destinations)
 
         let options = EngineOptions(
-            weightPrecision: weightPrecision, deviceMemoryLimit: memoryLimit, notice: { Terminal.notice($0) })
+            weightPrecision: weightPrecision, deviceMemoryLimit: memoryLimit, notice: { Terminal.notice($0) },
+            kernels: kernels)
         let engines = try DeviceChoice.selections(device).map {
             try LSTMEngine(model: loaded.model, device: $0, options: options)
         }

@@ -26,6 +26,8 @@ struct TuneCommand: ParsableCommand {
     var warmup = 1
     @Option(name: .customLong("weight-precision"), help: "Weight storage: f32 or f16 (default: f32).", transform: ArgumentParsing.precision)
     var weightPrecision: WeightPrecision = .float32
+    @Option(help: "Kernel family to tune: auto (by device type), cpu or gpu.", transform: ArgumentParsing.kernels)
+    var kernels: KernelSelection = .auto
     @Option(help: "Progress on stderr: auto (when stderr is a terminal), always or never (default: auto).")
     var progress: ProgressMode = .auto
 
@@ -44,6 +46,9 @@ struct TuneCommand: ParsableCommand {
             throw CommandError.nothingToCheck(command: "tune", reason: "no OpenCL device was found. \(RuntimeError.installHint)")
         }
         let settings = BenchmarkSettings(repeats: repeats, warmup: warmup, weightPrecision: weightPrecision)
+        if let resolved = try device.resolvedDevice(), kernels.family(for: resolved.kind) == .gpu {
+            return try tuneGPUFamily(workload, settings)
+        }
         // The number of candidates is known only as the search goes (it depends on the best
         // step tuning), so the bar counts candidates started, with elapsed time.
         let bar = ProgressBar(total: 0, unit: "candidates", mode: progress)
@@ -55,7 +60,7 @@ struct TuneCommand: ParsableCommand {
         bar.clear()
         bar.finish()
 
-        Terminal.print("Tuning \(workload) (\(weightPrecision.rawValue) weights) on \(outcome.deviceName)")
+        Terminal.print("Tuning \(workload) (\(weightPrecision.rawValue) weights, cpu kernels) on \(outcome.deviceName)")
         var table = TextTable(["#", "TUNING", "MEDIAN MS", "MIN MS", "MAX ABS ERR", "RESULT"], rightAligned: [0, 2, 3, 4])
         for (index, trial) in outcome.trials.enumerated() {
             let result = trial.tuning == outcome.best ? "best" : trial.accepted ? "ok" : "rejected"
@@ -77,6 +82,33 @@ struct TuneCommand: ParsableCommand {
             batchClass: outcome.batchClass)
         let place = TuningCache.shared.file.map { "stored in \($0.path)" } ?? "not stored: the cache is off (LSTM_CACHE_DIR=off)"
         Terminal.print("best for batch class \(outcome.batchClass.rawValue): \(best); \(place)")
+    }
+
+    /// The GPU family's search (GPUTuningSearch), stored in the GPU tuning cache.
+    private func tuneGPUFamily(_ workload: Workload, _ settings: BenchmarkSettings) throws {
+        let search = GPUTuningSearch(settings: settings, progress: { Terminal.progress("tune \(workload): \($0)") })
+        let outcome = try search.run(workload, device: device)
+        Terminal.progress(nil)
+        Terminal.print("Tuning \(workload) (\(weightPrecision.rawValue) weights, gpu kernels) on \(outcome.deviceName)")
+        var table = TextTable(["#", "TUNING", "MEDIAN MS", "MIN MS", "MAX ABS ERR", "RESULT"], rightAligned: [0, 2, 3, 4])
+        for (index, trial) in outcome.trials.enumerated() {
+            let result = trial.tuning == outcome.best ? "best" : trial.accepted ? "ok" : "rejected"
+            table.append([
+                "\(index + 1)", trial.tuning.description, Format.milliseconds(trial.timing.median),
+                Format.milliseconds(trial.timing.minimum),
+                trial.comparison.map { Format.error($0.maxAbsoluteError) } ?? "-", result,
+            ])
+        }
+        table.print()
+        for (index, trial) in outcome.trials.enumerated() {
+            if let rejection = trial.rejection { Terminal.print("rejected #\(index + 1): \(rejection)") }
+        }
+        guard let best = outcome.best else {
+            throw CommandError.nothingToCheck(command: "store", reason: "no candidate tuning ran correctly")
+        }
+        try GPUTuningCache.shared.store(best, device: outcome.device, configuration: workload.configuration, precision: weightPrecision)
+        let place = GPUTuningCache.shared.file.map { "stored in \($0.path)" } ?? "not stored: the cache is off (LSTM_CACHE_DIR=off)"
+        Terminal.print("best: \(best); \(place)")
     }
 }
 

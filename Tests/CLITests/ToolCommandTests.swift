@@ -23,6 +23,9 @@ struct ToolCommandTests {
         #expect(result.standardOutput.contains("PASS"), "\(result)")
         #expect(!result.standardOutput.contains("FAIL"), "\(result)")
         #expect(result.standardOutput.contains("cases passed"), "\(result)")
+        // Every kernel family on the device by default.
+        #expect(result.standardOutput.contains("(cpu kernels)"), "\(result)")
+        #expect(result.standardOutput.contains("(gpu kernels)"), "\(result)")
     }
 
     @Test("bench --stream --json times one-frame feeds and checks them bitwise", arguments: ["lstm", "gru"])

@@ -1,0 +1,30 @@
+// The GPU kernel family's program and packed weights for one model, and which family a
+// selection resolves to.
+import LSTMCore
+import OpenCLKit
+
+/// The GPU family's compiled kernels and device weights of one model.
+final class GPUFamily {
+    let kernels: GPUKernelSet
+    let cells: [[GPUDeviceCell]]
+
+    init(model: LSTMModel, precision: WeightPrecision, tuning: GPUKernelTuning, context: Context, queue: CommandQueue) throws {
+        let configuration = model.configuration
+        kernels = try GPUKernelSet(context: context, configuration: configuration, precision: precision, tuning: tuning)
+        cells = try model.layers.enumerated().map { layer, directions in
+            try directions.map { cell in
+                try GPUDeviceCell(cell, layer: layer, configuration: configuration, gates: GPUKernelSet.gates,
+                                  precision: precision, context: context, queue: queue)
+            }
+        }
+    }
+
+    /// The family `selection` runs for this model on `device`. The GPU family has LSTM
+    /// kernels only so far: `auto` takes the CPU family for a GRU, and `gpu` is refused.
+    static func resolve(_ selection: KernelSelection, configuration: LSTMConfiguration, device: Device) throws -> KernelFamily {
+        let family = selection.family(for: device.kind)
+        guard family == .gpu, configuration.cell != .lstm else { return family }
+        if selection == .auto { return .cpu }
+        throw ShapeError("the GPU kernel family has no \(configuration.cell.rawValue) kernels yet; use --kernels cpu or auto")
+    }
+}

@@ -1,0 +1,167 @@
+// The launches of a whole forward pass of the GPU family for one workspace, built once.
+// Per layer: the initial h goes into slot 0 of the direction's history; each chunk of steps
+// runs the input-projection GEMM per direction, then the recurrence: one persistent launch
+// per direction (small batches whose W_hh share fits on chip) or one gpu_step (+
+// gpu_projection) launch per step and direction; at the end of the layer the final h and c
+// are copied to where the shared download expects them (Workspace.hidden / cell).
+// When a persistent launch gave up at a grid barrier (status set), the pass is run again,
+// from the initial states, with the per-step kernels: same arithmetic, same results.
+import LSTMCore
+import OpenCLKit
+
+/// Pre-built launches of a GPU-family forward pass over one ``Workspace``.
+final class GPUForwardPlan {
+    struct Direction {
+        /// The GEMM's wide and narrow instances.
+        let inputProjection: [Kernel]
+        /// gpu_step launches for even and odd steps (cell-state parity).
+        let steps: [GPULaunch]
+        let projection: GPULaunch?
+        let persistent: Kernel?
+    }
+
+    private let kernels: GPUKernelSet
+    /// The shared workspace this plan was built over.
+    let workspace: Workspace
+    private let extra: GPUWorkspace
+    private let layers: [[Direction]]
+    private let chunks: [(firstStep: Int, steps: Int)]
+    /// The persistent layout, or `nil` when this shape launches per step.
+    let geometry: GPUKernelSet.PersistentGeometry?
+    /// Passes whose persistent launches gave up and were rerun per step.
+    private(set) var fallbacks = 0
+
+    init(kernels: GPUKernelSet, cells: [[GPUDeviceCell]], workspace: Workspace, context: Context) throws {
+        let configuration = kernels.configuration
+        let batch = workspace.batch
+        self.kernels = kernels
+        self.workspace = workspace
+        chunks = stride(from: 0, to: workspace.steps, by: workspace.windowSteps).map {
+            ($0, min(workspace.windowSteps, workspace.steps - $0))
+        }
+        let geometry = kernels.persistentGeometry(batch: batch)
+        self.geometry = geometry
+        let launches = geometry == nil ? 0 : configuration.layerCount * configuration.directionCount * chunks.count
+        let extra = try GPUWorkspace(
+            steps: workspace.steps, batch: batch, configuration: configuration, launches: launches, groups: geometry?.groups ?? 0,
+            context: context)
+        self.extra = extra
+        layers = try (0..<configuration.layerCount).map { layer in
+            let input = try layer == 0 ? workspace.buffer(.input) : workspace.buffer(.layerOutput, (layer - 1) % 2)
+            let output = try workspace.buffer(.layerOutput, layer % 2)
+            let lengths = try workspace.buffer(.lengths)
+            return try (0..<configuration.directionCount).map { direction in
+                let cell = cells[layer][direction]
+                let reverse = direction == 1
+                let offset = direction * configuration.outputSize
+                let state = layer * configuration.directionCount + direction
+                let cellPair = [try workspace.buffer(.cellState, state), extra.alternateCell[direction]]
+                let gates = try workspace.buffer(.gates, direction)
+                let raw = configuration.projectionSize > 0 ? try workspace.buffer(.projectionInput, direction) : extra.alternateCell[direction]
+                let steps = try (0..<2).map { parity in
+                    try kernels.step(
+                        reverse: reverse, batch: batch, cell: cell, gates: gates,
+                        history: extra.history[direction], cellIn: cellPair[parity], cellOut: cellPair[1 - parity],
+                        output: output, outputOffset: offset, rawHidden: raw,
+                        lengths: lengths)
+                }
+                let projection = configuration.projectionSize == 0 ? nil : try kernels.projection(
+                    reverse: reverse, batch: batch, cell: cell, rawHidden: raw,
+                    history: extra.history[direction], output: output, outputOffset: offset, lengths: lengths)
+                let persistent = try geometry.map { geometry in
+                    try kernels.persistent(
+                        reverse: reverse, batch: batch, cell: cell, gates: gates,
+                        history: extra.history[direction], cellA: cellPair[0], cellB: cellPair[1], output: output,
+                        outputOffset: offset, rawHistory: extra.rawHistory[direction], lengths: lengths,
+                        sync: extra.sync, geometry: geometry)
+                }
+                return Direction(
+                    inputProjection: try kernels.inputProjection(
+                        input: input, batch: batch, inputSize: configuration.layerInputSize(layer), reverse: reverse, cell: cell,
+                        gates: gates, lengths: lengths),
+                    steps: steps, projection: projection, persistent: persistent)
+            }
+        }
+    }
+
+    /// Device bytes of the family's extra buffers for a shape (see ``GPUWorkspace``).
+    static func extraFootprint(kernels: GPUKernelSet, steps: Int, batch: Int, chunks: Int) -> (total: Int, largest: Int) {
+        let configuration = kernels.configuration
+        let geometry = kernels.persistentGeometry(batch: batch)
+        let launches = geometry == nil ? 0 : configuration.layerCount * configuration.directionCount * chunks
+        return GPUWorkspace.footprint(
+            steps: steps, batch: batch, configuration: configuration, launches: launches, groups: geometry?.groups ?? 0)
+    }
+
+    var writtenBuffers: [Buffer] { extra.history + extra.alternateCell + extra.rawHistory }
+
+    func enqueue(on queue: CommandQueue, recorder: ProfileRecorder?, reupload: () throws -> Void) throws {
+        guard let geometry else { return try enqueuePass(persistent: nil, on: queue, recorder: recorder) }
+        try queue.fill(extra.sync, with: 0)
+        try enqueuePass(persistent: geometry, on: queue, recorder: recorder)
+        let status: [Int32] = try queue.read(extra.sync, count: 1, zero: 0)
+        guard status[0] != 0 else { return }
+        fallbacks += 1
+        try reupload()
+        try enqueuePass(persistent: nil, on: queue, recorder: recorder)
+    }
+
+    private func enqueuePass(persistent: GPUKernelSet.PersistentGeometry?, on queue: CommandQueue, recorder: ProfileRecorder?) throws {
+        let configuration = kernels.configuration
+        let batch = workspace.batch
+        let steps = workspace.steps
+        let hiddenBytes = batch * configuration.outputSize * 4
+        var launch = 0
+        for (layer, directions) in layers.enumerated() {
+            let firstState = layer * directions.count
+            for direction in directions.indices {
+                try queue.copy(
+                    from: workspace.hidden(state: firstState + direction, parity: 0), to: extra.history[direction], byteCount: hiddenBytes)
+            }
+            for chunk in chunks {
+                for direction in directions {
+                    try kernels.enqueueInputProjection(
+                        direction.inputProjection, firstStep: chunk.firstStep, steps: chunk.steps, batch: batch, on: queue,
+                        recorder: recorder)
+                }
+                for direction in directions {
+                    if let persistent, let kernel = direction.persistent {
+                        try kernels.enqueuePersistent(
+                            kernel, geometry: persistent, firstStep: chunk.firstStep, steps: chunk.steps,
+                            flagOffset: extra.flagOffset(launch: launch), on: queue, recorder: recorder)
+                        launch += 1
+                    } else {
+                        try enqueueSteps(direction, chunk, on: queue, recorder: recorder)
+                    }
+                }
+            }
+            for direction in directions.indices {
+                try queue.copy(
+                    from: extra.history[direction], sourceOffset: steps * extra.slotFloats * 4,
+                    to: workspace.hidden(state: firstState + direction, parity: steps % 2), byteCount: hiddenBytes)
+                if steps % 2 == 1 {
+                    try queue.copy(
+                        from: extra.alternateCell[direction], to: workspace.buffer(.cellState, firstState + direction),
+                        byteCount: batch * kernels.paddedHidden * 4)
+                }
+            }
+        }
+    }
+
+    private func enqueueSteps(
+        _ direction: Direction, _ chunk: (firstStep: Int, steps: Int), on queue: CommandQueue, recorder: ProfileRecorder?
+    ) throws {
+        for launch in direction.steps {
+            try launch.kernel.setArgument(GPUKernelSet.stepArgument + 1, .int(Int32(chunk.firstStep)))
+        }
+        for step in chunk.firstStep..<(chunk.firstStep + chunk.steps) {
+            let launch = direction.steps[step % 2]
+            try launch.kernel.setArgument(GPUKernelSet.stepArgument, .int(Int32(step)))
+            try launch.enqueue(on: queue, recorder: recorder)
+            if let projection = direction.projection {
+                try projection.kernel.setArgument(GPUKernelSet.projectionStepArgument, .int(Int32(step)))
+                try projection.enqueue(on: queue, recorder: recorder)
+            }
+        }
+    }
+}
