@@ -61,19 +61,10 @@ struct TuneCommand: ParsableCommand {
         bar.finish()
 
         Terminal.print("Tuning \(workload) (\(weightPrecision.rawValue) weights, cpu kernels) on \(outcome.deviceName)")
-        var table = TextTable(["#", "TUNING", "MEDIAN MS", "MIN MS", "MAX ABS ERR", "RESULT"], rightAligned: [0, 2, 3, 4])
-        for (index, trial) in outcome.trials.enumerated() {
-            let result = trial.tuning == outcome.best ? "best" : trial.accepted ? "ok" : "rejected"
-            table.append([
-                "\(index + 1)", trial.tuning.description, Format.milliseconds(trial.timing.median),
-                Format.milliseconds(trial.timing.minimum),
-                trial.comparison.map { Format.error($0.maxAbsoluteError) } ?? "-", result,
-            ])
-        }
-        table.print()
-        for (index, trial) in outcome.trials.enumerated() {
-            if let rejection = trial.rejection { Terminal.print("rejected #\(index + 1): \(rejection)") }
-        }
+        Self.printTrials(outcome.trials.map {
+            TrialRow(tuning: $0.tuning.description, timing: $0.timing, comparison: $0.comparison,
+                     rejection: $0.rejection, best: $0.tuning == outcome.best)
+        })
         guard let best = outcome.best else {
             throw CommandError.nothingToCheck(command: "store", reason: "no candidate tuning ran correctly")
         }
@@ -90,25 +81,43 @@ struct TuneCommand: ParsableCommand {
         let outcome = try search.run(workload, device: device)
         Terminal.progress(nil)
         Terminal.print("Tuning \(workload) (\(weightPrecision.rawValue) weights, gpu kernels) on \(outcome.deviceName)")
-        var table = TextTable(["#", "TUNING", "MEDIAN MS", "MIN MS", "MAX ABS ERR", "RESULT"], rightAligned: [0, 2, 3, 4])
-        for (index, trial) in outcome.trials.enumerated() {
-            let result = trial.tuning == outcome.best ? "best" : trial.accepted ? "ok" : "rejected"
-            table.append([
-                "\(index + 1)", trial.tuning.description, Format.milliseconds(trial.timing.median),
-                Format.milliseconds(trial.timing.minimum),
-                trial.comparison.map { Format.error($0.maxAbsoluteError) } ?? "-", result,
-            ])
-        }
-        table.print()
-        for (index, trial) in outcome.trials.enumerated() {
-            if let rejection = trial.rejection { Terminal.print("rejected #\(index + 1): \(rejection)") }
-        }
+        Self.printTrials(outcome.trials.map {
+            TrialRow(tuning: $0.tuning.description, timing: $0.timing, comparison: $0.comparison,
+                     rejection: $0.rejection, best: $0.tuning == outcome.best)
+        })
         guard let best = outcome.best else {
             throw CommandError.nothingToCheck(command: "store", reason: "no candidate tuning ran correctly")
         }
         try GPUTuningCache.shared.store(best, device: outcome.device, configuration: workload.configuration, precision: weightPrecision)
         let place = GPUTuningCache.shared.file.map { "stored in \($0.path)" } ?? "not stored: the cache is off (LSTM_CACHE_DIR=off)"
         Terminal.print("best: \(best); \(place)")
+    }
+}
+
+/// One tried tuning as `tune` reports it, whichever kernel family it belongs to.
+private struct TrialRow {
+    let tuning: String
+    let timing: TimingStatistics
+    let comparison: TensorComparison?
+    let rejection: String?
+    let best: Bool
+}
+
+extension TuneCommand {
+    /// The table of tried tunings, then why each rejected one was rejected.
+    fileprivate static func printTrials(_ rows: [TrialRow]) {
+        var table = TextTable(["#", "TUNING", "MEDIAN MS", "MIN MS", "MAX ABS ERR", "RESULT"], rightAligned: [0, 2, 3, 4])
+        for (index, row) in rows.enumerated() {
+            table.append([
+                "\(index + 1)", row.tuning, Format.milliseconds(row.timing.median), Format.milliseconds(row.timing.minimum),
+                row.comparison.map { Format.error($0.maxAbsoluteError) } ?? "-",
+                row.best ? "best" : row.rejection == nil ? "ok" : "rejected",
+            ])
+        }
+        table.print()
+        for (index, row) in rows.enumerated() {
+            if let rejection = row.rejection { Terminal.print("rejected #\(index + 1): \(rejection)") }
+        }
     }
 }
 
