@@ -11,7 +11,7 @@ public final class Buffer: @unchecked Sendable {
     /// Allocates an uninitialised read-write buffer.
     public init(context: Context, byteCount: Int) throws {
         var status: cl_int = 0
-        let created = clCreateBuffer(context.handle, cl_mem_flags(CL_MEM_READ_WRITE), max(byteCount, 4), nil, &status)
+        let created = context.call { clCreateBuffer(context.handle, cl_mem_flags(CL_MEM_READ_WRITE), max(byteCount, 4), nil, &status) }
         try check(status, "clCreateBuffer", detail: "\(byteCount) bytes")
         guard let created else { throw OpenCLError(call: "clCreateBuffer", code: status) }
         handle = created
@@ -21,7 +21,8 @@ public final class Buffer: @unchecked Sendable {
     }
 
     deinit {
-        clReleaseMemObject(handle)
+        let handle = handle
+        context.call { _ = clReleaseMemObject(handle) }
         LiveObjects.released("Buffer")
     }
 }

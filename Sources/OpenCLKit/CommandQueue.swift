@@ -11,7 +11,7 @@ public final class CommandQueue: @unchecked Sendable {
     public init(context: Context, profiling: Bool = false) throws {
         var status: cl_int = 0
         let properties = profiling ? cl_command_queue_properties(CL_QUEUE_PROFILING_ENABLE) : 0
-        let created = clCreateCommandQueue(context.handle, context.device.id, properties, &status)
+        let created = context.call { clCreateCommandQueue(context.handle, context.device.id, properties, &status) }
         try check(status, "clCreateCommandQueue")
         guard let created else { throw OpenCLError(call: "clCreateCommandQueue", code: status) }
         handle = created
@@ -21,7 +21,8 @@ public final class CommandQueue: @unchecked Sendable {
     }
 
     deinit {
-        clReleaseCommandQueue(handle)
+        let handle = handle
+        context.call { _ = clReleaseCommandQueue(handle) }
         LiveObjects.released("CommandQueue")
     }
 
@@ -34,7 +35,7 @@ public final class CommandQueue: @unchecked Sendable {
         }
         guard bytes > 0 else { return }
         try values.withUnsafeBytes { raw in
-            try check(clEnqueueWriteBuffer(handle, buffer.handle, cl_bool(CL_TRUE), start, bytes, raw.baseAddress, 0, nil, nil),
+            try check(context.call { clEnqueueWriteBuffer(handle, buffer.handle, cl_bool(CL_TRUE), start, bytes, raw.baseAddress, 0, nil, nil) },
                       "clEnqueueWriteBuffer")
         }
     }
@@ -49,7 +50,7 @@ public final class CommandQueue: @unchecked Sendable {
         var values = [T](repeating: zero, count: count)
         guard bytes > 0 else { return values }
         try values.withUnsafeMutableBytes { raw in
-            try check(clEnqueueReadBuffer(handle, buffer.handle, cl_bool(CL_TRUE), start, bytes, raw.baseAddress, 0, nil, nil),
+            try check(context.call { clEnqueueReadBuffer(handle, buffer.handle, cl_bool(CL_TRUE), start, bytes, raw.baseAddress, 0, nil, nil) },
                       "clEnqueueReadBuffer")
         }
         return values
@@ -63,7 +64,7 @@ public final class CommandQueue: @unchecked Sendable {
     /// Enqueues a copy of `byteCount` bytes between buffers.
     public func copy(from source: Buffer, sourceOffset: Int = 0, to destination: Buffer, destinationOffset: Int = 0, byteCount: Int) throws {
         guard byteCount > 0 else { return }
-        try check(clEnqueueCopyBuffer(handle, source.handle, destination.handle, sourceOffset, destinationOffset, byteCount, 0, nil, nil),
+        try check(context.call { clEnqueueCopyBuffer(handle, source.handle, destination.handle, sourceOffset, destinationOffset, byteCount, 0, nil, nil) },
                   "clEnqueueCopyBuffer")
     }
 
@@ -72,7 +73,7 @@ public final class CommandQueue: @unchecked Sendable {
         var pattern = value
         let size = byteCount ?? buffer.byteCount
         guard size > 0 else { return }
-        try check(clEnqueueFillBuffer(handle, buffer.handle, &pattern, MemoryLayout<Float>.size, 0, size, 0, nil, nil),
+        try check(context.call { clEnqueueFillBuffer(handle, buffer.handle, &pattern, MemoryLayout<Float>.size, 0, size, 0, nil, nil) },
                   "clEnqueueFillBuffer")
     }
 
@@ -82,7 +83,7 @@ public final class CommandQueue: @unchecked Sendable {
     @discardableResult
     public func enqueue(_ kernel: Kernel, global: [Int], local: [Int]?, wantEvent: Bool = false) throws -> Event? {
         var event: cl_event?
-        let status = withUnsafeMutablePointer(to: &event) { eventPointer -> cl_int in
+        let status = context.call { withUnsafeMutablePointer(to: &event) { eventPointer -> cl_int in
             let eventOut = wantEvent ? eventPointer : nil
             return global.withUnsafeBufferPointer { globalSizes -> cl_int in
                 guard let local else {
@@ -94,13 +95,13 @@ public final class CommandQueue: @unchecked Sendable {
                                            globalSizes.baseAddress, localSizes.baseAddress, 0, nil, eventOut)
                 }
             }
-        }
+        } }
         try check(status, "clEnqueueNDRangeKernel", detail: "kernel '\(kernel.name)' global \(global) local \(local.map { "\($0)" } ?? "nil")")
-        return event.map(Event.init(handle:))
+        return event.map { Event(handle: $0, serialised: context.serialised) }
     }
 
     /// Blocks until every enqueued command has finished.
     public func finish() throws {
-        try check(clFinish(handle), "clFinish")
+        try check(context.call { clFinish(handle) }, "clFinish")
     }
 }

@@ -18,7 +18,7 @@ public final class Kernel {
 
     init(program: Program, name: String) throws {
         var status: cl_int = 0
-        let created = clCreateKernel(program.handle, name, &status)
+        let created = program.context.call { clCreateKernel(program.handle, name, &status) }
         try check(status, "clCreateKernel", detail: "kernel '\(name)'")
         guard let created else { throw OpenCLError(call: "clCreateKernel", code: status, detail: "kernel '\(name)'") }
         handle = created
@@ -28,12 +28,17 @@ public final class Kernel {
     }
 
     deinit {
-        clReleaseKernel(handle)
+        let handle = handle
+        program.context.call { _ = clReleaseKernel(handle) }
         LiveObjects.released("Kernel")
     }
 
     /// Sets argument `index`.
     public func setArgument(_ index: Int, _ argument: KernelArgument) throws {
+        try program.context.call { try setArgumentUnlocked(index, argument) }
+    }
+
+    private func setArgumentUnlocked(_ index: Int, _ argument: KernelArgument) throws {
         let call = "clSetKernelArg"
         let detail = "kernel '\(name)' argument \(index)"
         switch argument {

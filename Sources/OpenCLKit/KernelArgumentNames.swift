@@ -8,6 +8,10 @@ extension Kernel {
     /// - Throws: `OpenCLError` (`CL_KERNEL_ARG_INFO_NOT_AVAILABLE`) unless the program was
     ///   built with `-cl-kernel-arg-info`.
     public func argumentNames() throws -> [String] {
+        try program.context.call { try argumentNamesUnlocked() }
+    }
+
+    private func argumentNamesUnlocked() throws -> [String] {
         let count: cl_uint = try queryValue("clGetKernelInfo", 0) { size, value, _ in
             clGetKernelInfo(handle, cl_kernel_info(CL_KERNEL_NUM_ARGS), size, value, nil)
         }

@@ -11,9 +11,11 @@ public final class Program: @unchecked Sendable {
     /// Compiles `source` with `options` (e.g. `-D TILE=8`).
     public init(context: Context, source: String, options: String = "") throws {
         var status: cl_int = 0
-        let created: cl_program? = source.withCString { pointer in
-            var string: UnsafePointer<CChar>? = pointer
-            return clCreateProgramWithSource(context.handle, 1, &string, nil, &status)
+        let created: cl_program? = context.call {
+            source.withCString { pointer in
+                var string: UnsafePointer<CChar>? = pointer
+                return clCreateProgramWithSource(context.handle, 1, &string, nil, &status)
+            }
         }
         try check(status, "clCreateProgramWithSource")
         guard let created else { throw OpenCLError(call: "clCreateProgramWithSource", code: status) }
@@ -30,9 +32,11 @@ public final class Program: @unchecked Sendable {
         var binaryStatus: cl_int = 0
         var deviceID: cl_device_id? = context.device.id
         var length = binary.count
-        let created: cl_program? = binary.withUnsafeBufferPointer { bytes in
-            var pointer: UnsafePointer<UInt8>? = bytes.baseAddress
-            return clCreateProgramWithBinary(context.handle, 1, &deviceID, &length, &pointer, &binaryStatus, &status)
+        let created: cl_program? = context.call {
+            binary.withUnsafeBufferPointer { bytes in
+                var pointer: UnsafePointer<UInt8>? = bytes.baseAddress
+                return clCreateProgramWithBinary(context.handle, 1, &deviceID, &length, &pointer, &binaryStatus, &status)
+            }
         }
         try check(status, "clCreateProgramWithBinary")
         try check(binaryStatus, "clCreateProgramWithBinary")
@@ -45,13 +49,14 @@ public final class Program: @unchecked Sendable {
     }
 
     deinit {
-        clReleaseProgram(handle)
+        let handle = handle
+        context.call { _ = clReleaseProgram(handle) }
         LiveObjects.released("Program")
     }
 
     private func build() throws {
         var deviceID: cl_device_id? = context.device.id
-        let status = clBuildProgram(handle, 1, &deviceID, options, nil, nil)
+        let status = context.call { clBuildProgram(handle, 1, &deviceID, options, nil, nil) }
         guard status == CL_SUCCESS else {
             throw OpenCLError(call: "clBuildProgram", code: status, buildLog: buildLog(), detail: options.isEmpty ? nil : "options: \(options)")
         }
@@ -60,13 +65,19 @@ public final class Program: @unchecked Sendable {
     /// The compiler's output for this device (empty when the driver has nothing to say).
     public func buildLog() -> String {
         let deviceID = context.device.id
-        return (try? queryString("clGetProgramBuildInfo") {
-            clGetProgramBuildInfo(handle, deviceID, cl_program_build_info(CL_PROGRAM_BUILD_LOG), $0, $1, $2)
-        }) ?? ""
+        return context.call {
+            (try? queryString("clGetProgramBuildInfo") {
+                clGetProgramBuildInfo(handle, deviceID, cl_program_build_info(CL_PROGRAM_BUILD_LOG), $0, $1, $2)
+            }) ?? ""
+        }
     }
 
     /// The device binary, for an on-disk program cache.
     public func binary() throws -> [UInt8] {
+        try context.call { try binaryUnlocked() }
+    }
+
+    private func binaryUnlocked() throws -> [UInt8] {
         let size: Int = try queryValue("clGetProgramInfo(CL_PROGRAM_BINARY_SIZES)", 0) {
             clGetProgramInfo(handle, cl_program_info(CL_PROGRAM_BINARY_SIZES), $0, $1, $2)
         }
