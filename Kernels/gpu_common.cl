@@ -24,7 +24,9 @@
 //
 // Tunables (-D from the host): UNITS (units per work-group tile: 1, 2, 4 or 8), BATCH_TILE
 // (sequences per work-group: 1..8), SPIN_LIMIT (polls before a grid barrier gives up),
-// WEIGHT_HALF, HAS_PEEPHOLES, HAS_PROJECTION, GATES (4 for an LSTM).
+// WEIGHT_HALF, HAS_PEEPHOLES, HAS_PROJECTION, GATES (4 for an LSTM, 3 for a GRU: gpu_gru.cl),
+// LINEAR_BEFORE_RESET (GRU). The LSTM kernels (gpu_step, gpu_projection, gpu_persistent)
+// are built when GATES is 4, the GRU ones (gpu_gru.cl) when it is 3.
 
 #ifndef GATES
 #define GATES 4
@@ -73,6 +75,7 @@ inline float gpu_sigmoid(const float x) {
     return 1.0f / (1.0f + exp(-x));
 }
 
+#if GATES == 4
 // The cell update of one unit: gx holds the input part (W_ih x + biases, from G), gh the
 // recurrent part (W_hh h) of each gate, kept apart so a GRU's reset gate can scale its
 // recurrent part alone. Pure arithmetic; the only place that knows what a cell computes.
@@ -93,6 +96,7 @@ inline void gpu_cell_update(
     *cNew = c;
     *hNew = gpu_sigmoid(zo) * tanh(c);
 }
+#endif
 
 // Stages sequences b0 .. b0 + BATCH_TILE - 1 of h (row stride `stride`), values
 // k0 .. k0 + span - 1, into hs[BATCH_TILE][KPANEL]; missing sequences read as 0 (the

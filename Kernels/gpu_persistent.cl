@@ -24,6 +24,7 @@
 // exactly, so the products match the per-step kernels). The projection (if any) reads W_hr
 // from global memory: a group's share of W_hh already fills most of the local memory.
 
+#if GATES == 4
 // Waits until every group's flag has reached `target`. Returns 0 (and raises status) when a
 // poll limit ran out or another group gave up; every work-item returns the same answer.
 inline int gpu_grid_wait(
@@ -143,3 +144,4 @@ void gpu_persistent(
 #endif
     }
 }
+#endif

@@ -40,6 +40,7 @@
         barrier(CLK_LOCAL_MEM_FENCE);                                                           \
     } while (0)
 
+#if GATES == 4
 // The epilogue of gate tile `tile`: reduce, add G, update the cells of UNITS units for the
 // tile's sequences, store c (to cOut: the cell state alternates between two buffers by step
 // parity) and h (hNext and the output, or hRaw with projection).
@@ -167,3 +168,4 @@ void gpu_projection(
     gpu_projection_epilogue(partial, tile, b0, hist + (size_t)step * slotFloats, hist + (size_t)(step + 1) * slotFloats,
                             out, lengths, B, P, step, reverse, outStride, outOffset);
 }
+#endif

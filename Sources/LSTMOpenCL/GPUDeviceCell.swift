@@ -8,8 +8,11 @@ struct GPUDeviceCell {
     let inputWeights: Buffer
     /// W_hh as [K][N] (K = output size).
     let recurrentWeights: Buffer
-    /// bias_ih + bias_hh as [N] (float).
+    /// The input-side bias folded into G, [N] (float): bias_ih + bias_hh, except a GRU's
+    /// candidate rows in the linear-before-reset form, which take b_in alone.
     let bias: Buffer
+    /// A GRU's b_hn [Hp] in the linear-before-reset form (inside r's product), else a placeholder.
+    let candidateBias: Buffer
     /// [3][Hp] (rows i, f, o), or a 1-element placeholder without peepholes.
     let peepholes: Buffer
     /// W_hr as [H][P], or a placeholder without projection.
@@ -36,7 +39,16 @@ struct GPUDeviceCell {
             GPUWeightPacking.packGateWeights(
                 cell.recurrentWeights, gates: gates, hiddenSize: hidden, inputSize: configuration.outputSize),
             asWeights: true)
-        let bias = cell.combinedBias(rows: gates * hidden).map(Float.init)
+        var bias = cell.combinedBias(rows: gates * hidden).map(Float.init)
+        let candidateRows = (2 * hidden)..<(3 * hidden)
+        if configuration.cell == .gru, configuration.linearBeforeReset {
+            for row in candidateRows { bias[row] = cell.inputBias?[row] ?? 0 }
+            let candidate = candidateRows.map { cell.recurrentBias?[$0] ?? 0 }
+            candidateBias = try upload(
+                WeightPacking.padRows(candidate, rows: 1, width: hidden, blockWidth: GPUWeightPacking.unitBlock), asWeights: false)
+        } else {
+            candidateBias = try upload([0], asWeights: false)
+        }
         self.bias = try upload(GPUWeightPacking.packGateVector(bias, gates: gates, hiddenSize: hidden), asWeights: false)
         if let peepholes = cell.peepholeWeights {
             self.peepholes = try upload(WeightPacking.padRows(peepholes, rows: 3, width: hidden, blockWidth: GPUWeightPacking.unitBlock), asWeights: false)

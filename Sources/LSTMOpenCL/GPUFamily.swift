@@ -13,18 +13,21 @@ final class GPUFamily {
         kernels = try GPUKernelSet(context: context, configuration: configuration, precision: precision, tuning: tuning)
         cells = try model.layers.enumerated().map { layer, directions in
             try directions.map { cell in
-                try GPUDeviceCell(cell, layer: layer, configuration: configuration, gates: GPUKernelSet.gates,
+                try GPUDeviceCell(cell, layer: layer, configuration: configuration, gates: configuration.gateCount,
                                   precision: precision, context: context, queue: queue)
             }
         }
     }
 
-    /// The family `selection` runs for this model on `device`. The GPU family has LSTM
-    /// kernels only so far: `auto` takes the CPU family for a GRU, and `gpu` is refused.
+    /// The family `selection` runs for this model on `device`. The GPU family's kernels know
+    /// the standard gate functions only (σ, tanh, no clip, no coupled input and forget gates):
+    /// for a model with others (an ONNX import), `auto` takes the CPU family, which has them
+    /// all, and an explicit `gpu` is refused rather than run with the wrong functions.
     static func resolve(_ selection: KernelSelection, configuration: LSTMConfiguration, device: Device) throws -> KernelFamily {
         let family = selection.family(for: device.kind)
-        guard family == .gpu, configuration.cell != .lstm else { return family }
+        guard family == .gpu, !configuration.gateFunctions.isStandard else { return family }
         if selection == .auto { return .cpu }
-        throw ShapeError("the GPU kernel family has no \(configuration.cell.rawValue) kernels yet; use --kernels cpu or auto")
+        throw ShapeError(
+            "the GPU kernel family has the standard gate functions only (sigmoid, tanh, no clip, no input_forget); this model's are \(configuration.gateFunctions); use --kernels cpu or auto")
     }
 }

@@ -2,7 +2,8 @@
 // Per layer: the initial h goes into slot 0 of the direction's history; each chunk of steps
 // runs the input-projection GEMM per direction, then the recurrence: one persistent launch
 // per direction (small batches whose W_hh share fits on chip) or one gpu_step (+
-// gpu_projection) launch per step and direction; at the end of the layer the final h and c
+// gpu_projection) launch per step and direction (a GRU: gpu_gru_step, after gpu_gru_reset
+// in the reset-first form); at the end of the layer the final h and c
 // are copied to where the shared download expects them (Workspace.hidden / cell).
 // When a persistent launch gave up at a grid barrier (status set), the pass is run again,
 // from the initial states, with the per-step kernels: same arithmetic, same results.
@@ -14,8 +15,13 @@ final class GPUForwardPlan {
     struct Direction {
         /// The GEMM's wide and narrow instances.
         let inputProjection: [Kernel]
-        /// gpu_step launches for even and odd steps (cell-state parity).
+        /// Step launches for even and odd steps (an LSTM's cell-state parity; a GRU's two
+        /// are the same launch).
         let steps: [GPULaunch]
+        /// Index of `step` in the step launches (`chunkStart` follows).
+        let stepArgument: Int
+        /// A GRU's reset-gate launch before each step (reset-first form).
+        let reset: GPULaunch?
         let projection: GPULaunch?
         let persistent: Kernel?
     }
@@ -54,6 +60,14 @@ final class GPUForwardPlan {
                 let cell = cells[layer][direction]
                 let reverse = direction == 1
                 let offset = direction * configuration.outputSize
+                let inputProjection = try kernels.inputProjection(
+                    input: input, batch: batch, inputSize: configuration.layerInputSize(layer), reverse: reverse, cell: cell,
+                    gates: try workspace.buffer(.gates, direction), lengths: lengths)
+                guard configuration.cell == .lstm else {
+                    return try Self.gruDirection(
+                        kernels: kernels, workspace: workspace, history: extra.history[direction], unused: extra.alternateCell[direction],
+                        cell: cell, direction: direction, output: output, inputProjection: inputProjection)
+                }
                 let state = layer * configuration.directionCount + direction
                 let cellPair = [try workspace.buffer(.cellState, state), extra.alternateCell[direction]]
                 let gates = try workspace.buffer(.gates, direction)
@@ -76,12 +90,32 @@ final class GPUForwardPlan {
                         sync: extra.sync, geometry: geometry)
                 }
                 return Direction(
-                    inputProjection: try kernels.inputProjection(
-                        input: input, batch: batch, inputSize: configuration.layerInputSize(layer), reverse: reverse, cell: cell,
-                        gates: gates, lengths: lengths),
-                    steps: steps, projection: projection, persistent: persistent)
+                    inputProjection: inputProjection, steps: steps, stepArgument: GPUKernelSet.stepArgument, reset: nil,
+                    projection: projection, persistent: persistent)
             }
         }
+    }
+
+    /// A GRU direction's per-step launches (GRUs have no persistent kernel).
+    // swiftlint:disable:next function_parameter_count
+    private static func gruDirection(
+        kernels: GPUKernelSet, workspace: Workspace, history: Buffer, unused: Buffer, cell: GPUDeviceCell, direction: Int,
+        output: Buffer, inputProjection: [Kernel]
+    ) throws -> Direction {
+        let configuration = kernels.configuration
+        let gates = try workspace.buffer(.gates, direction)
+        let lengths = try workspace.buffer(.lengths)
+        // r⊙h of the reset-first form, in the buffer the CPU family's GRU layout has for it
+        // (the linear-before-reset form reads no such buffer: `unused` fills the argument).
+        let resetHidden = configuration.linearBeforeReset ? unused : try workspace.buffer(.resetHidden, direction)
+        let step = try kernels.gruStep(
+            reverse: direction == 1, batch: workspace.batch, cell: cell, gates: gates, history: history, resetHidden: resetHidden,
+            output: output, outputOffset: direction * configuration.hiddenSize, lengths: lengths)
+        let reset = configuration.linearBeforeReset ? nil : try kernels.gruReset(
+            batch: workspace.batch, cell: cell, gates: gates, history: history, resetHidden: resetHidden)
+        return Direction(
+            inputProjection: inputProjection, steps: [step, step], stepArgument: GPUKernelSet.gruStepArgument, reset: reset,
+            projection: nil, persistent: nil)
     }
 
     /// Device bytes of the family's extra buffers for a shape (see ``GPUWorkspace``).
@@ -139,7 +173,7 @@ final class GPUForwardPlan {
                 try queue.copy(
                     from: extra.history[direction], sourceOffset: steps * extra.slotFloats * 4,
                     to: workspace.hidden(state: firstState + direction, parity: steps % 2), byteCount: hiddenBytes)
-                if steps % 2 == 1 {
+                if steps % 2 == 1, configuration.cell == .lstm {
                     try queue.copy(
                         from: extra.alternateCell[direction], to: workspace.buffer(.cellState, firstState + direction),
                         byteCount: batch * kernels.paddedHidden * 4)
@@ -152,11 +186,16 @@ final class GPUForwardPlan {
         _ direction: Direction, _ chunk: (firstStep: Int, steps: Int), on queue: CommandQueue, recorder: ProfileRecorder?
     ) throws {
         for launch in direction.steps {
-            try launch.kernel.setArgument(GPUKernelSet.stepArgument + 1, .int(Int32(chunk.firstStep)))
+            try launch.kernel.setArgument(direction.stepArgument + 1, .int(Int32(chunk.firstStep)))
         }
+        try direction.reset?.kernel.setArgument(GPUKernelSet.gruResetStepArgument + 1, .int(Int32(chunk.firstStep)))
         for step in chunk.firstStep..<(chunk.firstStep + chunk.steps) {
+            if let reset = direction.reset {
+                try reset.kernel.setArgument(GPUKernelSet.gruResetStepArgument, .int(Int32(step)))
+                try reset.enqueue(on: queue, recorder: recorder)
+            }
             let launch = direction.steps[step % 2]
-            try launch.kernel.setArgument(GPUKernelSet.stepArgument, .int(Int32(step)))
+            try launch.kernel.setArgument(direction.stepArgument, .int(Int32(step)))
             try launch.enqueue(on: queue, recorder: recorder)
             if let projection = direction.projection {
                 try projection.kernel.setArgument(GPUKernelSet.projectionStepArgument, .int(Int32(step)))

@@ -21,14 +21,12 @@ struct GPULaunch {
 /// The compiled GPU-family program of one build (variant, precision, tuning) and its launches.
 final class GPUKernelSet {
     /// Kernel files of the family, concatenated in this order.
-    static let kernelFiles = ["gpu_common.cl", "gpu_input_projection.cl", "gpu_step.cl", "gpu_persistent.cl"]
+    static let kernelFiles = ["gpu_common.cl", "gpu_input_projection.cl", "gpu_step.cl", "gpu_persistent.cl", "gpu_gru.cl"]
     /// Appended to the build options when set (e.g. `-cl-nv-verbose` for register reports).
     static let extraOptionsVariable = "LSTM_GPU_BUILD_OPTIONS"
     /// When set to 1, the build log of each GPU-family program goes to stderr.
     static let printLogVariable = "LSTM_PRINT_BUILD_LOG"
 
-    /// Gates per unit (an LSTM's i, f, g, o).
-    static let gates = 4
     /// Slices K is split into (KSPLIT in gpu_common.cl): fixed by the model's recurrent size K
     /// (the determinism rule of gpu_common.cl), 16 from K = 512 on, halved until each slice has
     /// at least 32 terms below that (small models: fewer, busier work-items).
@@ -52,6 +50,8 @@ final class GPUKernelSet {
     let configuration: LSTMConfiguration
     let tuning: GPUKernelTuning
     let device: Device
+    /// Gates per unit: an LSTM's i, f, g, o or a GRU's r, z, n.
+    let gates: Int
     /// Units per recurrence tile, resolved for this device.
     let units: Int
     let paddedHidden: Int
@@ -70,22 +70,24 @@ final class GPUKernelSet {
         self.configuration = configuration
         self.tuning = tuning
         self.device = device
+        gates = configuration.gateCount
         units = tuning.resolvedUnits(hiddenSize: configuration.hiddenSize, device: device)
         paddedHidden = WeightPacking.paddedUnits(configuration.hiddenSize, blockWidth: GPUWeightPacking.unitBlock)
-        gateRows = Self.gates * paddedHidden
+        gateRows = gates * paddedHidden
         kSplit = Self.kSplit(recurrentSize: configuration.outputSize)
-        groupSize = units * Self.gates * kSplit
+        groupSize = units * gates * kSplit
         tiles = paddedHidden / units
         guard groupSize <= device.maxWorkGroupSize, Self.gemmThreads <= device.maxWorkGroupSize else {
             throw ShapeError(
                 "the GPU kernels need work-groups of \(max(groupSize, Self.gemmThreads)) work-items; \(device.name) allows \(device.maxWorkGroupSize) (try a smaller units tuning or --kernels cpu)")
         }
         var options = [
-            "-D GATES=\(Self.gates)", "-D UNITS=\(units)", "-D KSPLIT=\(kSplit)", "-D BATCH_TILE=\(tuning.batchTile)",
+            "-D GATES=\(gates)", "-D UNITS=\(units)", "-D KSPLIT=\(kSplit)", "-D BATCH_TILE=\(tuning.batchTile)",
             "-D SPIN_LIMIT=\(tuning.spinLimit)",
             "-D WEIGHT_HALF=\(precision == .float16 ? 1 : 0)",
             "-D HAS_PEEPHOLES=\(configuration.hasPeepholes ? 1 : 0)",
             "-D HAS_PROJECTION=\(configuration.projectionSize > 0 ? 1 : 0)",
+            "-D LINEAR_BEFORE_RESET=\(configuration.linearBeforeReset ? 1 : 0)",
         ]
         let environment = ProcessInfo.processInfo.environment
         if let extra = environment[Self.extraOptionsVariable], !extra.isEmpty { options.append(extra) }
@@ -105,7 +107,7 @@ final class GPUKernelSet {
         }.joined(separator: "\n")
     }
 
-    private static func tiles(_ count: Int, _ size: Int) -> Int { (count + size - 1) / size }
+    static func tiles(_ count: Int, _ size: Int) -> Int { (count + size - 1) / size }
 
     /// Floats per hidden-history slot: B·K rounded up to 32 (one 128-byte line).
     static func slotFloats(batch: Int, width: Int) -> Int { (batch * width + 31) / 32 * 32 }
@@ -180,7 +182,7 @@ final class GPUKernelSet {
         ] + [batch, configuration.hiddenSize, paddedHidden, outputSize, 0, reverse ? 1 : 0,
              configuration.directionCount * outputSize, outputOffset, Self.slotFloats(batch: batch, width: outputSize)]
             .map { .int(Int32($0)) })
-        let rows = units * Self.gates
+        let rows = units * gates
         return GPULaunch(kernel: kernel, global: [Self.tiles(outputSize, rows) * groupSize, Self.tiles(batch, tuning.batchTile)],
                       local: [groupSize, 1])
     }
@@ -198,11 +200,12 @@ final class GPUKernelSet {
     /// The persistent layout for `batch`, or `nil` when the tuning, the batch or the device's
     /// local memory rule it out (then steps are launched one by one).
     func persistentGeometry(batch: Int) -> PersistentGeometry? {
-        guard tuning.persistent, batch <= tuning.persistentMaxBatch else { return nil }
+        // The persistent kernel is the LSTM's; a GRU launches per step.
+        guard configuration.cell == .lstm, tuning.persistent, batch <= tuning.persistentMaxBatch else { return nil }
         let wanted = tuning.persistentGroups > 0 ? tuning.persistentGroups : max(1, device.computeUnits)
         let perGroup = Self.tiles(tiles, min(wanted, tiles))
         let groups = Self.tiles(tiles, perGroup)
-        let rows = units * Self.gates
+        let rows = units * gates
         let weightBytes = perGroup * configuration.outputSize * rows * 4
         // hs and partial of the kernel, its verdict int, and a margin for the compiler's own use.
         let fixedBytes = (tuning.batchTile * Self.kPanel + tuning.batchTile * kSplit * rows) * 4 + 4 + 1024
