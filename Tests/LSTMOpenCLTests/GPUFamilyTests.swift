@@ -16,7 +16,7 @@ struct GPUFamilyTests {
         GPUKernelTuning(persistentMaxBatch: 64),
     ]
 
-    /// The LSTM cases of the shared list (the GPU family has no GRU kernels yet).
+    /// The LSTM cases of the shared list (GRU cases: GPUFamilyGRUTests).
     static let lstmCases = ReferenceCase.all.filter { $0.configuration.cell == .lstm }
 
     static func backend(_ model: LSTMModel, _ tuning: GPUKernelTuning, precision: WeightPrecision = .float32,
@@ -124,14 +124,19 @@ struct GPUFamilyTests {
         #expect(try Self.compare(got, expected, .float32).passed)
     }
 
-    @Test("a GRU runs on the CPU family under auto and is refused by an explicit gpu")
-    func gruSelection() throws {
-        let model = try LSTMModel.random(LSTMConfiguration(cell: .gru, inputSize: 3, hiddenSize: 5), seed: 5)
+    @Test("non-standard gate functions run on the CPU family under auto and are refused by an explicit gpu; a GRU runs on gpu")
+    func gateFunctionSelection() throws {
         let device = try Device.first()
-        #expect(try OpenCLBackend(model: model, device: device, options: OpenCLBackendOptions(kernels: .auto)).family == .cpu)
+        var configuration = LSTMConfiguration(inputSize: 3, hiddenSize: 5)
+        configuration.gateFunctions = GateFunctions(clip: 2)
+        let clipped = try LSTMModel.random(configuration, seed: 5)
+        // On every device kind (on a GPU, auto would otherwise take the GPU family).
+        #expect(try OpenCLBackend(model: clipped, device: device, options: OpenCLBackendOptions(kernels: .auto)).family == .cpu)
         #expect(throws: ShapeError.self) {
-            try OpenCLBackend(model: model, device: device, options: OpenCLBackendOptions(kernels: .gpu))
+            try OpenCLBackend(model: clipped, device: device, options: OpenCLBackendOptions(kernels: .gpu))
         }
+        let gru = try LSTMModel.random(LSTMConfiguration(cell: .gru, inputSize: 3, hiddenSize: 5), seed: 6)
+        #expect(try OpenCLBackend(model: gru, device: device, options: OpenCLBackendOptions(kernels: .gpu)).family == .gpu)
     }
 
     @Test("auto picks the CPU family on CPU devices and the GPU family elsewhere")
@@ -145,3 +150,4 @@ struct GPUFamilyTests {
         #expect(KernelSelection(parsing: "fast") == nil)
     }
 }
+
