@@ -27,11 +27,12 @@
 #if GATES == 4
 // Waits until every group's flag has reached `target`. Returns 0 (and raises status) when a
 // poll limit ran out or another group gave up; every work-item returns the same answer.
+// giveUp: give up without polling (the forced timeout of the tests, GPU_FORCED_GIVE_UP).
 inline int gpu_grid_wait(
-    __global int *flags, const int groups, const int target, __global int *status, __local int *verdict)
+    __global int *flags, const int groups, const int target, __global int *status, __local int *verdict, const int giveUp)
 {
     const int l = get_local_id(0);
-    if (l == 0) *verdict = 0;
+    if (l == 0) *verdict = giveUp;
     barrier(CLK_LOCAL_MEM_FENCE);
     for (int i = l; i < groups; i += GROUP_SIZE) {
         int polls = 0;
@@ -50,6 +51,16 @@ inline int gpu_grid_wait(
     barrier(CLK_GLOBAL_MEM_FENCE | CLK_LOCAL_MEM_FENCE);
     return !failed;
 }
+
+// A test hook (GPUKernelTuning.forcedGiveUp): group 0 of launch GIVE_UP_LAUNCH (counted in
+// the pass, from the launch's flag offset) gives up at the wait for phase GIVE_UP_PHASE as if
+// its poll limit had run out, so tests can time a barrier out at any point of a pass.
+#ifdef GIVE_UP_LAUNCH
+#define GPU_FORCED_GIVE_UP(target) \
+    (group == 0 && (flagOffset / FLAG_STRIDE - 1) / groups == GIVE_UP_LAUNCH && (target) == GIVE_UP_PHASE)
+#else
+#define GPU_FORCED_GIVE_UP(target) 0
+#endif
 
 // Publishes that this group finished `count` phases, after all of its stores.
 inline void gpu_grid_signal(__global int *flag, const int count) {
@@ -115,7 +126,7 @@ void gpu_persistent(
         __global float *cOut = (step & 1) ? cA : cB;
         __global float *raw = hRaw + (size_t)step * rawSlotFloats;
         __global const float *Gs = G + (size_t)(step - firstStep) * B * N;
-        if (q > 0 && !gpu_grid_wait(flags, groups, q, status, &verdict)) return;
+        if (q > 0 && !gpu_grid_wait(flags, groups, q, status, &verdict, GPU_FORCED_GIVE_UP(q))) return;
         for (int j = 0; j < ownTiles; j++) {
             __local const float *wTile = wl + (size_t)j * K * ROWS + r;
             for (int b0 = 0; b0 < B; b0 += BATCH_TILE) {
@@ -128,7 +139,7 @@ void gpu_persistent(
         }
         gpu_grid_signal(ownFlag, q + 1);
 #if HAS_PROJECTION
-        if (!gpu_grid_wait(flags, groups, q + 1, status, &verdict)) return;
+        if (!gpu_grid_wait(flags, groups, q + 1, status, &verdict, GPU_FORCED_GIVE_UP(q + 1))) return;
         for (int tile = group; tile < projectionTiles; tile += groups) {
             const int p = tile * ROWS + r;
             const int pc = min(p, P - 1);

@@ -5,8 +5,9 @@
 # access (it reports them on stderr and lets the kernel run on). Installs oclgrind if
 # missing. Oclgrind installs no ICD file, so it is registered through a folder of our own
 # named by OCL_ICD_VENDORS. Expects the debug build (`swift build`), or builds it.
-# OCLGRIND_TESTS overrides the test filter (default: the GPU family's fast tests, the forced
-# persistent-timeout fallback, and backends driven from two threads at once). Swift Testing
+# OCLGRIND_TESTS overrides the test filter (default: the GPU family's fast tests, GRU
+# included, the persistent-timeout fallback forced at several points of a pass, and backends
+# driven from two threads at once). Swift Testing
 # runs tests in parallel; Oclgrind's runtime is not thread-safe, so OpenCLKit serialises every
 # call into it (Sources/OpenCLKit/DriverSerialization.swift): without that, tests running side
 # by side got NaN in places, which once looked like a bug of the timeout fallback.
@@ -46,7 +47,7 @@ if ! "$lstm" verify 2> "$work/verify.err"; then status=1; fi
 cat "$work/verify.err" >&2
 check_log "$work/verify.err" "lstm verify"
 
-filter=${OCLGRIND_TESTS:-'GPUFamilyTests/(halfWeights|timeoutFallsBack|selection|gruSelection)|ConcurrentBackendTests'}
+filter=${OCLGRIND_TESTS:-'GPUFamilyTests/(halfWeights|timeoutFallsBack|selection|gateFunctionSelection)|GPUFamilyGRUTests/halfWeights|GPUFallbackTests|ConcurrentBackendTests'}
 echo "== swift test --filter '$filter' on Oclgrind"
 if ! swift test --filter "$filter" 2> "$work/tests.err"; then status=1; fi
 check_log "$work/tests.err" "the kernel tests"

@@ -89,6 +89,9 @@ final class GPUKernelSet {
             "-D HAS_PROJECTION=\(configuration.projectionSize > 0 ? 1 : 0)",
             "-D LINEAR_BEFORE_RESET=\(configuration.linearBeforeReset ? 1 : 0)",
         ]
+        if let giveUp = tuning.forcedGiveUp {
+            options += ["-D GIVE_UP_LAUNCH=\(giveUp.launch)", "-D GIVE_UP_PHASE=\(giveUp.phase)"]
+        }
         let environment = ProcessInfo.processInfo.environment
         if let extra = environment[Self.extraOptionsVariable], !extra.isEmpty { options.append(extra) }
         program = try ProgramCache.program(context: context, source: try Self.source(), options: options.joined(separator: " "))

@@ -21,10 +21,25 @@ public struct GPUKernelTuning: Equatable, Hashable, Sendable, Codable, CustomStr
     /// Work-groups of the persistent kernel, or 0 for one per compute unit. More groups than
     /// the device runs at once make the barrier time out: tests use this to force the fallback.
     public var persistentGroups: Int
+    /// A test hook, `nil` in normal use: the persistent kernel gives up at this grid wait as
+    /// if its poll limit had run out, to check the fallback from any point of a pass.
+    public var forcedGiveUp: ForcedGiveUp?
+
+    /// A grid wait of a pass: `phase` (1, 2, ...: the phases a group must have finished; an
+    /// LSTM with projection has two per step) of the `launch`-th persistent launch (counted
+    /// from 0 over the layers, chunks and directions of the pass).
+    public struct ForcedGiveUp: Equatable, Hashable, Sendable, Codable {
+        public var launch: Int
+        public var phase: Int
+        public init(launch: Int, phase: Int) {
+            self.launch = launch
+            self.phase = phase
+        }
+    }
 
     public init(
         units: Int = 0, batchTile: Int = 4, persistent: Bool = true, persistentMaxBatch: Int = 8, spinLimit: Int = 1 << 16,
-        persistentGroups: Int = 0
+        persistentGroups: Int = 0, forcedGiveUp: ForcedGiveUp? = nil
     ) {
         self.units = units
         self.batchTile = batchTile
@@ -32,6 +47,7 @@ public struct GPUKernelTuning: Equatable, Hashable, Sendable, Codable, CustomStr
         self.persistentMaxBatch = persistentMaxBatch
         self.spinLimit = spinLimit
         self.persistentGroups = persistentGroups
+        self.forcedGiveUp = forcedGiveUp
     }
 
     /// Not measured on a GPU yet (no GPU was lent so far); `lstm tune --kernels gpu` refines.
@@ -57,5 +73,6 @@ public struct GPUKernelTuning: Equatable, Hashable, Sendable, Codable, CustomStr
         "units=\(units == 0 ? "auto" : String(units)) batchTile=\(batchTile) persistent=\(persistent)"
             + " persistentMaxBatch=\(persistentMaxBatch) spinLimit=\(spinLimit)"
             + (persistentGroups > 0 ? " persistentGroups=\(persistentGroups)" : "")
+            + (forcedGiveUp.map { " forcedGiveUp=\($0.launch):\($0.phase)" } ?? "")
     }
 }
