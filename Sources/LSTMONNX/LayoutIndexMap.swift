@@ -17,7 +17,7 @@ struct LayoutIndexMap: Equatable {
     private(set) var shape: [Int]
     /// For each axis its digits, outermost first, sizes above 1 only; their sizes multiply to
     /// the axis's size (an axis of size 1 has none).
-    private var digits: [[Digit]]
+    private(set) var digits: [[Digit]]
 
     /// The identity map of a row-major tensor of `shape`.
     init(contiguous shape: [Int]) {

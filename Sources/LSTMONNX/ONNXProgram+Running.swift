@@ -39,7 +39,7 @@ extension ONNXProgram {
                 for (name, value) in zip(node.outputs, results) where !name.isEmpty { values[name] = value }
             case .recurrent(let index):
                 if let chain = chainStarting[index], let x = values[recurrentNodes[index].sequenceInput],
-                   let shapes = chain.stackedShapes(firstInput: x, nodes: recurrentNodes, steps: steps, constants: constants, opset: opset) {
+                   let shapes = chain.stackedShapes(firstInput: x.shape, nodes: recurrentNodes, steps: steps, constants: constants, opset: opset) {
                     shapeOnly.merge(shapes) { $1 }
                     skipped.formUnion(chain.links.joined())
                     skipped.formUnion(chain.recurrentSteps.dropFirst().dropLast())

@@ -25,6 +25,10 @@ public struct ONNXProgram: Sendable {
     public var outputs: [ONNXValueInfo] { file.graph.outputs }
     /// The chains of nodes that run as one stacked pass (when the fed shapes keep them stacked).
     public var stackedPasses: [RecurrentPass] { stackedChains.map(\.pass) }
+    /// For each of ``stackedPasses``: whether its layout was checked at load, at the graph's
+    /// fixed input shape (else it is checked for each fed shape, and runs node by node where
+    /// it does not stack).
+    public var stackedPassesCheckedAtLoad: [Bool] { stackedChains.map(\.checkedAtLoad) }
     /// The passes a run makes, in order, when every stacked chain stacks at the fed shapes:
     /// each chain as one pass, every other node alone.
     public var passes: [RecurrentPass] {
@@ -94,8 +98,14 @@ public struct ONNXProgram: Sendable {
         self.steps = steps
         self.recurrentNodes = recurrent
         if stacking {
+            var declared: [String: [Int]] = [:]
+            for input in file.feedInputs {
+                let sizes = input.shape?.compactMap { dim -> Int? in if case .size(let size) = dim, size > 0 { return Int(size) } else { return nil } }
+                if let sizes, sizes.count == input.shape?.count { declared[input.name] = sizes }
+            }
             (stackedChains, stackingBreaks) = StackedChains.find(
-                steps: steps, nodes: recurrent, constants: constants, graphOutputs: Set(file.graph.outputs.map(\.name)))
+                steps: steps, nodes: recurrent, constants: constants, graphOutputs: Set(file.graph.outputs.map(\.name)),
+                declaredShapes: declared, opset: opset)
         } else {
             (stackedChains, stackingBreaks) = ([], [])
         }

@@ -15,6 +15,9 @@ struct StackedChain: Sendable {
     let links: [[Int]]
     /// The step of each node in the chain.
     let recurrentSteps: [Int]
+    /// Whether the layout check was made at load, at the graph's fixed input shape (else it
+    /// is made for each fed shape when the graph runs).
+    var checkedAtLoad: Bool
 
     var first: Int { pass.nodes.lowerBound }
     var last: Int { pass.nodes.upperBound - 1 }
@@ -25,7 +28,8 @@ enum StackedChains {
 
     /// The chains of `nodes` in `steps`, and why each pair of neighbours that is not chained is not.
     static func find(
-        steps: [Step], nodes: [RecurrentNode], constants: [String: ONNXArray], graphOutputs: Set<String>
+        steps: [Step], nodes: [RecurrentNode], constants: [String: ONNXArray], graphOutputs: Set<String>,
+        declaredShapes: [String: [Int]], opset: Int64
     ) -> (chains: [StackedChain], breaks: [StackingBreak]) {
         var consumers: [String: [(step: Int, position: Int)]] = [:]
         var recurrentStep: [Int: Int] = [:]
@@ -69,13 +73,41 @@ enum StackedChains {
                 break
             }
             if end > start, let model = try? stackedModel(Array(nodes[start...end])) {
-                chains.append(StackedChain(
+                var chain = StackedChain(
                     pass: RecurrentPass(nodes: start..<(end + 1), model: model), links: links,
-                    recurrentSteps: (start...end).compactMap { recurrentStep[$0] }))
+                    recurrentSteps: (start...end).compactMap { recurrentStep[$0] }, checkedAtLoad: false)
+                // Where the graph fixes the first X's shape, the layout check is made now: a
+                // feed of another shape is refused before anything runs.
+                if let shape = staticShape(of: nodes[start].sequenceInput, steps: steps, constants: constants,
+                                           declared: declaredShapes, opset: opset) {
+                    if chain.stackedShapes(firstInput: shape, nodes: nodes, steps: steps, constants: constants, opset: opset) == nil {
+                        breaks.append(StackingBreak(node: start, reason: "at the graph's input shape the layout nodes after \(nodes[start].node.displayName) do not pass its Y on as a stacked layer's input ([T, D, B, H] → [T, B, D·H])"))
+                        breaks.removeAll { $0.node > start }  // found again from start + 1
+                        start += 1
+                        continue
+                    }
+                    chain.checkedAtLoad = true
+                }
+                chains.append(chain)
             }
             start = end + 1
         }
         return (chains, breaks)
+    }
+
+    /// The shape of `value` when the graph fixes it: a graph input with fixed dims, or one
+    /// moved by layout nodes with constant parameters.
+    static func staticShape(
+        of value: String, steps: [Step], constants: [String: ONNXArray], declared: [String: [Int]], opset: Int64
+    ) -> [Int]? {
+        if let shape = declared[value] { return shape }
+        for case .layout(let node) in steps where node.outputs.first == value {
+            guard let input = node.input(0), LayoutIndexMap.movingOperators.contains(node.opType),
+                  let shape = staticShape(of: input, steps: steps, constants: constants, declared: declared, opset: opset)
+            else { return nil }
+            return (try? LayoutIndexMap(contiguous: shape).applying(node, constants: constants, opset: opset))??.shape
+        }
+        return nil
     }
 
     struct Refusal: Error {
@@ -158,13 +190,13 @@ extension StackedChain {
     /// (which the stacked pass never writes to the host), when each link's layout nodes pass
     /// Y on exactly as stacked layers do; nil when any link does not at this shape.
     func stackedShapes(
-        firstInput x: ONNXArray, nodes: [RecurrentNode], steps: [ONNXProgram.Step], constants: [String: ONNXArray], opset: Int64
+        firstInput x: [Int], nodes: [RecurrentNode], steps: [ONNXProgram.Step], constants: [String: ONNXArray], opset: Int64
     ) -> [String: [Int]]? {
         let head = nodes[first]
-        guard x.shape.count == 3 else { return nil }
+        guard x.count == 3 else { return nil }
         let directions = head.direction.count, hidden = head.hiddenSize
         let yShape = head.layout == 0
-            ? [x.shape[0], directions, x.shape[1], hidden] : [x.shape[0], x.shape[1], directions, hidden]
+            ? [x[0], directions, x[1], hidden] : [x[0], x[1], directions, hidden]
         guard let expected = LayoutIndexMap.stacking(sequenceOutput: yShape, layout: head.layout) else { return nil }
         var shapes: [String: [Int]] = [:]
         for (offset, path) in links.enumerated() {
