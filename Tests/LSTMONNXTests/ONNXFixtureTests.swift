@@ -11,6 +11,15 @@ import Testing
         #expect(ONNXFixture.names.contains { $0.hasSuffix("-dynamo") })
     }
 
+    @Test("default --h0/--c0 bind only graph inputs whose values reach the states, not those read by Shape")
+    func defaultStateBindings() throws {
+        // PyTorch builds a missing h0 as zeros of Shape(input): `input` must not be bound as h0.
+        let zeros = try ONNXProgram(ONNXFile.read(contentsOf: try ONNXFixture("torch-lstm-stacked-ts").model)).defaultBindings
+        #expect(zeros.initialHidden == nil && zeros.initialCell == nil, "\(zeros)")
+        let given = try ONNXProgram(ONNXFile.read(contentsOf: try ONNXFixture("torch-lstm-batch-first-states-ts").model)).defaultBindings
+        #expect(given.initialHidden != nil && given.initialCell != nil && given.initialHidden != given.input, "\(given)")
+    }
+
     @Test(arguments: ONNXFixture.names)
     func fixtureOnCPUReference(_ name: String) throws {
         let fixture = try ONNXFixture(name)
