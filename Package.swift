@@ -74,7 +74,7 @@ let testTargets: [Target] = [
     .testTarget(name: "LSTMFormatsTests", dependencies: ["LSTMFormats", "LSTMTestSupport"], exclude: ["Corpus"]),
     .testTarget(name: "LSTMONNXTests", dependencies: ["LSTMONNX", "LSTMFormats", "LSTMCore"], exclude: ["Corpus"]),
     .testTarget(name: "LSTMOpenCLTests", dependencies: ["LSTMRuntime", "LSTMOpenCL", "LSTMTestSupport"]),
-    .testTarget(name: "LSTMRuntimeTests", dependencies: ["LSTMRuntime", "LSTMFormats", "LSTMTestSupport"]),
+    .testTarget(name: "LSTMRuntimeTests", dependencies: ["LSTMRuntime", "LSTMFormats", "LSTMONNX", "LSTMTestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["LSTMFormats", "LSTMCore", "LSTMTestSupport"]),
 ]
 

@@ -14,15 +14,28 @@
 // which walks the sequences of one block in order, reads it sequentially (the hardware
 // prefetcher follows; row-major G cost a cache miss per tile at large B). A window small
 // enough for the L3 cache is read back by the recurrence before it is evicted.
-// Work-item (rowTile, u) computes GEMM_ROWS rows x GATES*VEC columns of block u in
-// registers; rows are step-major (row r is step r / B, sequence r % B).
-// Each output is one fma chain over k in order, whatever GEMM_ROWS and VEC are.
+// Work-item (rowGroup, u) computes GEMM_TILES register tiles of GEMM_ROWS rows x GATES*VEC
+// columns of block u. The tiles walk the panel together, one PANEL_SLICE-deep slice of k at
+// a time, so each slice comes from L2 once and is reused from L1 by every tile (one tile
+// alone streams the whole panel per GEMM_ROWS rows); the accumulators of the tiles not being
+// worked on wait in private memory. Rows are step-major (row r is step r / B, sequence r % B).
+// Each output is one fma chain over k in order from its bias, whatever GEMM_ROWS, GEMM_TILES,
+// PANEL_SLICE and VEC are.
 //
-// Tunables: GEMM_ROWS rows per work-item (default 4: GATES*GEMM_ROWS vector accumulators).
+// Tunables: GEMM_ROWS rows per register tile (default 4: GATES*GEMM_ROWS vector accumulators),
+// GEMM_TILES register tiles per work-item (default 1), PANEL_SLICE (k per slice; the host
+// sizes it to fit L1).
 
 #ifndef GEMM_ROWS
 #define GEMM_ROWS 4
 #endif
+#ifndef GEMM_TILES
+#define GEMM_TILES 1
+#endif
+#ifndef PANEL_SLICE
+#define PANEL_SLICE 64
+#endif
+#define GEMM_GROUP_ROWS (GEMM_ROWS * GEMM_TILES)
 
 __kernel void input_projection(
     __global const float *x, int rows, int K, int xStride,
@@ -30,48 +43,60 @@ __kernel void input_projection(
     __global float *G, int blocks, int B,
     __global const int *lengths, int firstStep, int reverse)
 {
-    const int rowTile = get_global_id(0);
+    const int rowGroup = get_global_id(0);
     const int u = get_global_id(1);
-    const int firstRow = rowTile * GEMM_ROWS;
+    const int firstRow = rowGroup * GEMM_GROUP_ROWS;
     if (u >= blocks || firstRow >= rows) return;
 
-    floatv acc[GEMM_ROWS][GATES];
-    floatv biasv[GATES];
-    #pragma unroll
-    for (int g = 0; g < GATES; g++) biasv[g] = VLOAD(GATES * u + g, bias);
-    __global const float *xRow[GEMM_ROWS];
-    #pragma unroll
-    for (int i = 0; i < GEMM_ROWS; i++) {
-        #pragma unroll
-        for (int g = 0; g < GATES; g++) acc[i][g] = biasv[g];
+    floatv partial[GEMM_TILES][GEMM_ROWS][GATES];
+    __global const float *xRow[GEMM_GROUP_ROWS];
+    for (int i = 0; i < GEMM_GROUP_ROWS; i++) {
         // Rows past the end repeat the last row; their results are not stored.
         const int r = min(firstRow + i, rows - 1);
         const int b = r % B;
         const int step = firstStep + r / B;
         const int t = max(reverse ? lengths[b] - 1 - step : step, 0);
         xRow[i] = x + ((size_t)t * B + b) * xStride;
+        for (int g = 0; g < GATES; g++) partial[i / GEMM_ROWS][i % GEMM_ROWS][g] = VLOAD(GATES * u + g, bias);
     }
 
     __global const weight_t *panel = w + (size_t)u * K * BLOCK_COLUMNS;
-    for (int k = 0; k < K; k++) {
-        floatv wv[GATES];
-        #pragma unroll
-        for (int g = 0; g < GATES; g++) wv[g] = LOAD_W(GATES * k + g, panel);
-        #pragma unroll
-        for (int i = 0; i < GEMM_ROWS; i++) {
-            const floatv xv = (floatv)(xRow[i][k]);
+    for (int kBegin = 0; kBegin < K; kBegin += PANEL_SLICE) {
+        const int kEnd = min(kBegin + PANEL_SLICE, K);
+        #pragma unroll 1
+        for (int s = 0; s < GEMM_TILES; s++) {
+            floatv acc[GEMM_ROWS][GATES];
+            __global const float *tileRow[GEMM_ROWS];
             #pragma unroll
-            for (int g = 0; g < GATES; g++) acc[i][g] = fma(xv, wv[g], acc[i][g]);
+            for (int i = 0; i < GEMM_ROWS; i++) {
+                tileRow[i] = xRow[s * GEMM_ROWS + i];
+                #pragma unroll
+                for (int g = 0; g < GATES; g++) acc[i][g] = partial[s][i][g];
+            }
+            for (int k = kBegin; k < kEnd; k++) {
+                floatv wv[GATES];
+                #pragma unroll
+                for (int g = 0; g < GATES; g++) wv[g] = LOAD_W(GATES * k + g, panel);
+                #pragma unroll
+                for (int i = 0; i < GEMM_ROWS; i++) {
+                    const floatv xv = (floatv)(tileRow[i][k]);
+                    #pragma unroll
+                    for (int g = 0; g < GATES; g++) acc[i][g] = fma(xv, wv[g], acc[i][g]);
+                }
+            }
+            #pragma unroll
+            for (int i = 0; i < GEMM_ROWS; i++) {
+                #pragma unroll
+                for (int g = 0; g < GATES; g++) partial[s][i][g] = acc[i][g];
+            }
         }
     }
 
-    #pragma unroll
-    for (int i = 0; i < GEMM_ROWS; i++) {
+    for (int i = 0; i < GEMM_GROUP_ROWS; i++) {
         const int r = firstRow + i;
         if (r < rows) {
             __global float *out = G + ((size_t)(r / B * blocks + u) * B + r % B) * BLOCK_COLUMNS;
-            #pragma unroll
-            for (int g = 0; g < GATES; g++) VSTORE(acc[i][g], g, out);
+            for (int g = 0; g < GATES; g++) VSTORE(partial[i / GEMM_ROWS][i % GEMM_ROWS][g], g, out);
         }
     }
 }

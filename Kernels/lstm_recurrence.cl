@@ -27,7 +27,7 @@
 // point is an atomic read-modify-write.
 //
 // Phases per step: 0 = gates and cell update (step_block of lstm_step.cl), tiles ordered
-// (direction, block, row tile) so consecutive tiles share a weight panel, or at batch 1
+// (direction, block, row group) so consecutive tiles share a weight panel, or at batch 1
 // (direction, group of WIDE_BLOCKS blocks) for enough independent fma chains; 1 =
 // projection (HAS_PROJECTION only), which needs every unit of phase 0.
 // Per-direction buffers (the second set is ignored when directions == 1): G, whh, peephole,
@@ -70,10 +70,10 @@ __kernel void lstm_recurrence(
     const int worker = get_group_id(0);
     const int workers = get_num_groups(0);
     const int counterCount = workers + 1;
-    const int rowTiles = (B + STEP_ROWS - 1) / STEP_ROWS;
-    // Batch 1: tiles of WIDE_BLOCKS blocks (wide_step_tile); otherwise (row tile, block).
+    const int rowGroups = (B + STEP_GROUP_ROWS - 1) / STEP_GROUP_ROWS;
+    // Batch 1: tiles of WIDE_BLOCKS blocks (wide_step_tile); otherwise (row group, block).
     const int wide = B == 1;
-    const int gateTiles = wide ? (blocks + WIDE_BLOCKS - 1) / WIDE_BLOCKS : rowTiles * blocks;
+    const int gateTiles = wide ? (blocks + WIDE_BLOCKS - 1) / WIDE_BLOCKS : rowGroups * blocks;
 #if HAS_PROJECTION
     const int Hp = blocks * VEC;
     const int projectionRowTiles = (B + PROJ_ROWS - 1) / PROJ_ROWS;
@@ -139,8 +139,8 @@ __kernel void lstm_recurrence(
                                            B, K, H, blocks, step, d, outStride, d * K);
                             }
                         } else if (phase == 0) {
-                            const int u = rest / rowTiles;
-                            step_block((rest - u * rowTiles) * STEP_ROWS, u, G, whh, peephole, hPrev, hNext, c, out,
+                            const int u = rest / rowGroups;
+                            step_block((rest - u * rowGroups) * STEP_GROUP_ROWS, u, G, whh, peephole, hPrev, hNext, c, out,
                                        hRaw, lengths, B, K, H, blocks, step, d, outStride, d * K);
                         }
 #if HAS_PROJECTION

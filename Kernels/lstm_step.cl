@@ -15,15 +15,28 @@
 // windowStart; whh packed [Hp/VEC][K][GATES*VEC] (K = recurrent size: H, or P with projection);
 // peephole [3][Hp] (rows i, f, o); hPrev/hNext [B][K]; c [B][Hp]; out [T*B][outStride],
 // this direction's columns start at outOffset; hRaw [B][Hp].
-// Work-item (batchTile, u): STEP_ROWS sequences x one block of VEC units, GATES gates; a partial
-// last tile (B not a multiple of STEP_ROWS, e.g. B = 1) runs as pairs and single sequences.
 //
-// Tunables: STEP_ROWS (default 4: 16 vector accumulators), WIDE_BLOCKS (blocks per batch-1
-// tile; default 32 / VEC), HAS_PEEPHOLES, HAS_PROJECTION (0 or 1).
+// Work-item or claimed tile (row group, u): up to STEP_TILES row tiles of STEP_ROWS sequences.
+// The tiles of a group walk block u's panel together, one PANEL_SLICE-deep slice of k at a
+// time, so each slice is loaded from L2 once and reused from L1 by every tile of the group
+// (one tile alone streams the whole panel, GATES * VEC * K floats, from L2 per STEP_ROWS
+// sequences).
+//
+// Tunables: STEP_ROWS (default 4: 16 vector accumulators), STEP_TILES (row tiles per group,
+// default 1), PANEL_SLICE (k per panel slice; the host sizes it to fit L1), WIDE_BLOCKS
+// (blocks per batch-1 tile; default 32 / VEC), HAS_PEEPHOLES, HAS_PROJECTION (0 or 1).
 
 #ifndef STEP_ROWS
 #define STEP_ROWS 4
 #endif
+#ifndef STEP_TILES
+#define STEP_TILES 1
+#endif
+#ifndef PANEL_SLICE
+#define PANEL_SLICE 64
+#endif
+// Sequences per row group: the unit of work of lstm_step and of lstm_recurrence's claims.
+#define STEP_GROUP_ROWS (STEP_ROWS * STEP_TILES)
 #ifndef HAS_PEEPHOLES
 #define HAS_PEEPHOLES 0
 #endif
@@ -58,19 +71,20 @@ __attribute__((always_inline)) inline void wide_row_product(
 }
 
 // acc += the register tile of `rows` sequences (1 <= rows <= STEP_ROWS, a literal at every
-// call) times one block's panel: rows x GATES accumulators, each weight vector loaded once per k
-// and used for every row. Every loop runs to the constant STEP_ROWS and skips rows past `rows`:
-// with `rows` as the bound, PoCL's LLVM kept the accumulators in memory (24 stores per k).
+// call) times k = kBegin .. kEnd - 1 of one block's panel: rows x GATES accumulators, each
+// weight vector loaded once per k and used for every row. Every loop runs to the constant
+// STEP_ROWS and skips rows past `rows`: with `rows` as the bound, PoCL's LLVM kept the
+// accumulators in memory (24 stores per k). K is the row length of hPrev.
 __attribute__((always_inline)) inline void rows_product(
     const int rows, __global const weight_t *panel, __global const float *hPrev, const int firstRow,
-    const int K, floatv (*acc)[GATES])
+    const int kBegin, const int kEnd, const int K, floatv (*acc)[GATES])
 {
     __global const float *h[STEP_ROWS];
     #pragma unroll
     for (int i = 0; i < STEP_ROWS; i++) {
         if (i < rows) h[i] = hPrev + (size_t)(firstRow + i) * K;
     }
-    for (int k = 0; k < K; k++) {
+    for (int k = kBegin; k < kEnd; k++) {
         floatv wv[GATES];
         #pragma unroll
         for (int g = 0; g < GATES; g++) wv[g] = LOAD_W(GATES * k + g, panel);
@@ -153,28 +167,15 @@ __attribute__((always_inline)) inline void store_row(
 #endif
 }
 
-// One tile: `rows` sequences from firstRow (a literal at each call).
-__attribute__((always_inline)) inline void step_tile(
-    const int rows, const int firstRow, const int u,
-    __global const float *G, __global const weight_t *whh, __global const float *peephole,
+// The cell update and stores of `rows` sequences from firstRow whose gate pre-activations
+// are complete in acc (a literal `rows` at each call).
+__attribute__((always_inline)) inline void update_rows(
+    const int rows, const int firstRow, const int u, floatv (*acc)[GATES], __global const float *peephole,
     __global const float *hPrev, __global float *hNext, __global float *c,
     __global float *out, __global float *hRaw, __global const int *lengths,
     int B, int K, int H, int blocks, int step, int reverse, int outStride, int outOffset)
 {
     const int Hp = blocks * VEC;
-    __global const weight_t *panel = whh + (size_t)u * K * BLOCK_COLUMNS;
-    // Accumulators start from G (input projection + biases; rows exist for inactive
-    // sequences too): its loads overlap the product instead of stalling the update.
-    floatv acc[STEP_ROWS][GATES];
-    #pragma unroll
-    for (int i = 0; i < STEP_ROWS; i++) {
-        if (i < rows) {
-            __global const float *g = G + ((size_t)u * B + firstRow + i) * BLOCK_COLUMNS;
-            #pragma unroll
-            for (int gate = 0; gate < GATES; gate++) acc[i][gate] = VLOAD(gate, g);
-        }
-    }
-    rows_product(rows, panel, hPrev, firstRow, K, acc);
     // Every row's update first, branch-free, then the stores.
     floatv cNew[STEP_ROWS], hNew[STEP_ROWS];
     #pragma unroll
@@ -192,6 +193,77 @@ __attribute__((always_inline)) inline void step_tile(
         }
     }
 }
+
+// Accumulators start from G (input projection + biases; rows exist for inactive sequences
+// too): its loads overlap the product instead of stalling the update.
+__attribute__((always_inline)) inline void load_gates(
+    const int rows, const int firstRow, const int u, __global const float *G, const int B, floatv (*acc)[GATES])
+{
+    #pragma unroll
+    for (int i = 0; i < STEP_ROWS; i++) {
+        if (i < rows) {
+            __global const float *g = G + ((size_t)u * B + firstRow + i) * BLOCK_COLUMNS;
+            #pragma unroll
+            for (int gate = 0; gate < GATES; gate++) acc[i][gate] = VLOAD(gate, g);
+        }
+    }
+}
+
+// One tile: `rows` sequences from firstRow (a literal at each call), the whole panel at once.
+__attribute__((always_inline)) inline void step_tile(
+    const int rows, const int firstRow, const int u,
+    __global const float *G, __global const weight_t *whh, __global const float *peephole,
+    __global const float *hPrev, __global float *hNext, __global float *c,
+    __global float *out, __global float *hRaw, __global const int *lengths,
+    int B, int K, int H, int blocks, int step, int reverse, int outStride, int outOffset)
+{
+    floatv acc[STEP_ROWS][GATES];
+    load_gates(rows, firstRow, u, G, B, acc);
+    rows_product(rows, whh + (size_t)u * K * BLOCK_COLUMNS, hPrev, firstRow, 0, K, K, acc);
+    update_rows(rows, firstRow, u, acc, peephole, hPrev, hNext, c, out, hRaw, lengths,
+                B, K, H, blocks, step, reverse, outStride, outOffset);
+}
+
+#if STEP_TILES > 1
+// `tiles` (2 .. STEP_TILES) full row tiles from firstRow, slice by slice of the panel. The
+// accumulators of the tiles not being worked on wait in private memory (L1); each is still
+// one fma chain over k in order from G, so the results are bitwise those of step_tile.
+void step_tiles_sliced(
+    const int tiles, const int firstRow, const int u,
+    __global const float *G, __global const weight_t *whh, __global const float *peephole,
+    __global const float *hPrev, __global float *hNext, __global float *c,
+    __global float *out, __global float *hRaw, __global const int *lengths,
+    int B, int K, int H, int blocks, int step, int reverse, int outStride, int outOffset)
+{
+    __global const weight_t *panel = whh + (size_t)u * K * BLOCK_COLUMNS;
+    floatv partial[STEP_TILES][STEP_ROWS][GATES];
+    #pragma unroll 1
+    for (int s = 0; s < tiles; s++) load_gates(STEP_ROWS, firstRow + s * STEP_ROWS, u, G, B, partial[s]);
+    for (int kBegin = 0; kBegin < K; kBegin += PANEL_SLICE) {
+        const int kEnd = min(kBegin + PANEL_SLICE, K);
+        #pragma unroll 1
+        for (int s = 0; s < tiles; s++) {
+            floatv acc[STEP_ROWS][GATES];
+            #pragma unroll
+            for (int i = 0; i < STEP_ROWS; i++) {
+                #pragma unroll
+                for (int g = 0; g < GATES; g++) acc[i][g] = partial[s][i][g];
+            }
+            rows_product(STEP_ROWS, panel, hPrev, firstRow + s * STEP_ROWS, kBegin, kEnd, K, acc);
+            #pragma unroll
+            for (int i = 0; i < STEP_ROWS; i++) {
+                #pragma unroll
+                for (int g = 0; g < GATES; g++) partial[s][i][g] = acc[i][g];
+            }
+        }
+    }
+    #pragma unroll 1
+    for (int s = 0; s < tiles; s++) {
+        update_rows(STEP_ROWS, firstRow + s * STEP_ROWS, u, partial[s], peephole, hPrev, hNext, c, out, hRaw,
+                    lengths, B, K, H, blocks, step, reverse, outStride, outOffset);
+    }
+}
+#endif
 
 // Sequence b times blocks u .. u + WIDE_BLOCKS - 1 (the batch-1 tile of lstm_recurrence).
 void wide_step_tile(
@@ -223,11 +295,12 @@ void wide_step_tile(
     }
 }
 
-// Row tile `firstRow / STEP_ROWS` of block u: a full tile, or for the last, partial tile (B
-// not a multiple of STEP_ROWS, e.g. B = 1) pairs then single sequences, so no multiply-add
-// is wasted on padding rows. Shared by lstm_step and the persistent lstm_recurrence; a
-// real function (not forced inline) so its three tile instances are compiled once: forced
-// inlining into both kernels tripled the cold program build (1.2 s to 3.2 s) at equal speed.
+// Row group `firstRow / STEP_GROUP_ROWS` of block u: its full row tiles (sliced together
+// when there are several), then for a partial last tile (B not a multiple of STEP_ROWS,
+// e.g. B = 1) pairs then single sequences, so no multiply-add is wasted on padding rows.
+// Shared by lstm_step and the persistent lstm_recurrence; a real function (not forced
+// inline) so its tile instances are compiled once: forced inlining into both kernels
+// tripled the cold program build (1.2 s to 3.2 s) at equal speed.
 void step_block(
     const int firstRow, const int u,
     __global const float *G, __global const weight_t *whh, __global const float *peephole,
@@ -235,13 +308,19 @@ void step_block(
     __global float *out, __global float *hRaw, __global const int *lengths,
     int B, int K, int H, int blocks, int step, int reverse, int outStride, int outOffset)
 {
-    const int end = min(firstRow + STEP_ROWS, B);
-    if (end - firstRow == STEP_ROWS) {
+    const int end = min(firstRow + STEP_GROUP_ROWS, B);
+    const int fullTiles = (end - firstRow) / STEP_ROWS;
+#if STEP_TILES > 1
+    if (fullTiles > 1) {
+        step_tiles_sliced(fullTiles, firstRow, u, G, whh, peephole, hPrev, hNext, c, out, hRaw, lengths,
+                          B, K, H, blocks, step, reverse, outStride, outOffset);
+    } else
+#endif
+    if (fullTiles == 1) {
         step_tile(STEP_ROWS, firstRow, u, G, whh, peephole, hPrev, hNext, c, out, hRaw, lengths,
                   B, K, H, blocks, step, reverse, outStride, outOffset);
-        return;
     }
-    int b = firstRow;
+    int b = firstRow + fullTiles * STEP_ROWS;
 #if STEP_ROWS > 2
     for (; b + 2 <= end; b += 2) {
         step_tile(2, b, u, G, whh, peephole, hPrev, hNext, c, out, hRaw, lengths,
@@ -261,7 +340,7 @@ __kernel void lstm_step(
     int B, int K, int H, int blocks, int stepIndex, int reverse, int outStride, int outOffset, int windowStart)
 {
     const int u = get_global_id(1);
-    const int firstRow = get_global_id(0) * STEP_ROWS;
+    const int firstRow = get_global_id(0) * STEP_GROUP_ROWS;
     if (u >= blocks || firstRow >= B) return;
     step_block(firstRow, u, G + (size_t)(stepIndex - windowStart) * blocks * B * BLOCK_COLUMNS, whh, peephole, hPrev, hNext, c, out, hRaw, lengths,
                B, K, H, blocks, stepIndex, reverse, outStride, outOffset);

@@ -7,7 +7,7 @@
 //       [--profile] [--tuning "vec=16 stepRows=4 ..."]...
 //
 // A tuning is space-separated key=value pairs over KernelTuning's fields (vec, gemmRows,
-// stepRows, projectionRows, wideBlocks, gemmLocal, stepLocal, persistent); unnamed fields
+// gemmTiles, stepRows, stepTiles, panelSlice, projectionRows, wideBlocks, gemmLocal, stepLocal, persistent); unnamed fields
 // take the device's defaults. Without --tuning it runs the device's defaults.
 import Foundation
 import LSTMBenchmarks
@@ -32,6 +32,9 @@ func parseTuning(_ text: String, base: KernelTuning) throws -> KernelTuning {
         switch parts[0] {
         case "vec": tuning.vectorWidth = value
         case "gemmRows": tuning.gemmRows = value
+        case "gemmTiles": tuning.gemmTiles = value
+        case "stepTiles": tuning.stepTiles = value
+        case "panelSlice": tuning.panelSlice = value
         case "stepRows": tuning.stepRows = value
         case "projectionRows": tuning.projectionRows = value
         case "wideBlocks": tuning.wideBlocks = value
@@ -89,6 +92,7 @@ func probe() throws {
         print("\(backend.tuning): \(same ? "bitwise equal to the first" : "DIFFERS from the first")")
     }
     var times = [[Double]](repeating: [], count: backends.count)
+    var fastest = [Double](repeating: .infinity, count: backends.count)
     var profiles = [[String: [Double]]](repeating: [:], count: backends.count)
     for round in 0..<sizes["rounds"]! {
         for offset in backends.indices {
@@ -98,6 +102,7 @@ func probe() throws {
                 let start = DispatchTime.now().uptimeNanoseconds
                 _ = try backends[index].run(problem)
                 perRound.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+                fastest[index] = min(fastest[index], perRound.last ?? .infinity)
                 if let entries = backends[index].lastProfile?.entries {
                     for entry in entries { profiles[index][entry.kernel, default: []].append(entry.milliseconds) }
                 }
@@ -110,7 +115,8 @@ func probe() throws {
     for (index, backend) in backends.enumerated() {
         let ms = median(times[index])
         let kernels = profiles[index].keys.sorted().map { "\($0) \(String(format: "%.3f", median(profiles[index][$0]!))) ms" }
-        print(String(format: "%8.3f ms %7.1f GFLOP/s  x%.3f  ", ms, flops / ms / 1e6, ms / median(times[0]))
+        print(String(format: "%8.3f ms %7.1f GFLOP/s  x%.3f  min %8.3f ms x%.3f  ", ms, flops / ms / 1e6, ms / median(times[0]),
+                            fastest[index], fastest[index] / fastest[0])
               + "\(backend.tuning)" + (kernels.isEmpty ? "" : "  [" + kernels.joined(separator: ", ") + "]"))
     }
 }

@@ -3,7 +3,8 @@
 // the default tuning and timed; the fastest correct one wins.
 // The vector width is searched first (it changes the packing and every tile), then the step
 // kernel around the best width (it dominates small batches), then the GEMM around the best
-// step setting: a coordinate search instead of the full product of all tunables.
+// step setting, then how many register tiles share each panel slice (step and GEMM) around
+// the best of those: a coordinate search instead of the full product of all tunables.
 import LSTMRuntime
 
 /// One candidate tuning's outcome.
@@ -86,6 +87,20 @@ public struct TuningSearch: Sendable {
         return rows + locals
     }
 
+    /// Panel-slicing candidates around `base`: 2, 4 and 8 register tiles per group in the
+    /// recurrent step (batches of two tiles or more only) and in the GEMM, then both at once.
+    public static func sliceCandidates(from base: KernelTuning, batchClass: BatchClass = .large) -> [KernelTuning] {
+        let groups = [2, 4, 8]
+        let gemm = groups.filter { $0 != base.gemmTiles }.map { tiles in modified(base) { $0.gemmTiles = tiles } }
+        guard batchClass != .single else { return gemm }
+        let step = groups.filter { $0 != base.stepTiles }.map { tiles in modified(base) { $0.stepTiles = tiles } }
+        let both = modified(base) {
+            $0.gemmTiles = 4
+            $0.stepTiles = 4
+        }
+        return step + gemm + [both]
+    }
+
     private static func modified(_ base: KernelTuning, _ change: (inout KernelTuning) -> Void) -> KernelTuning {
         var tuning = base
         change(&tuning)
@@ -119,6 +134,8 @@ public struct TuningSearch: Sendable {
         Self.stepCandidates(from: bestVector, batchClass: batchClass).forEach(trial)
         let bestStep = Self.fastest(trials) ?? defaults
         Self.gemmCandidates(from: bestStep).forEach(trial)
+        let bestGEMM = Self.fastest(trials) ?? defaults
+        Self.sliceCandidates(from: bestGEMM, batchClass: batchClass).forEach(trial)
         return TuningOutcome(
             device: openCLDevice, deviceName: baseline.backendName, batchClass: batchClass, trials: trials,
             best: Self.fastest(trials))

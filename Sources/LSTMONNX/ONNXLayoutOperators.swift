@@ -56,38 +56,51 @@ enum LayoutOperators {
     }
 
     static func squeeze(_ x: ONNXArray, axes given: [Int64]?, _ context: OperatorContext) throws -> ONNXArray {
-        let rank = x.shape.count
+        x.reshaped(try squeezedShape(x.shape, axes: given, context))
+    }
+
+    static func squeezedShape(_ shape: [Int], axes given: [Int64]?, _ context: OperatorContext) throws -> [Int] {
+        let rank = shape.count
         let axes: Set<Int>
         if let given {
             axes = Set(try given.map { try context.axis($0, rank: rank) })
-            if let bad = axes.first(where: { x.shape[$0] != 1 }) {
-                throw context.fail("cannot squeeze axis \(bad) of shape \(x.shape): its size is not 1")
+            if let bad = axes.first(where: { shape[$0] != 1 }) {
+                throw context.fail("cannot squeeze axis \(bad) of shape \(shape): its size is not 1")
             }
         } else {
-            axes = Set(x.shape.indices.filter { x.shape[$0] == 1 })
+            axes = Set(shape.indices.filter { shape[$0] == 1 })
         }
-        return x.reshaped(x.shape.indices.filter { !axes.contains($0) }.map { x.shape[$0] })
+        return shape.indices.filter { !axes.contains($0) }.map { shape[$0] }
     }
 
     static func unsqueeze(_ x: ONNXArray, axes given: [Int64], _ context: OperatorContext) throws -> ONNXArray {
-        let rank = x.shape.count + given.count
+        x.reshaped(try unsqueezedShape(x.shape, axes: given, context))
+    }
+
+    static func unsqueezedShape(_ input: [Int], axes given: [Int64], _ context: OperatorContext) throws -> [Int] {
+        let rank = input.count + given.count
         let axes = Set(try given.map { try context.axis($0, rank: rank) })
         guard axes.count == given.count else { throw context.fail("axes \(given) repeat an axis") }
         var shape: [Int] = []
         var next = 0
         for axis in 0..<rank {
-            if axes.contains(axis) { shape.append(1) } else { shape.append(x.shape[next]); next += 1 }
+            if axes.contains(axis) { shape.append(1) } else { shape.append(input[next]); next += 1 }
         }
-        return x.reshaped(shape)
+        return shape
     }
 
     static func reshape(_ x: ONNXArray, target: [Int64], allowZero: Bool, _ context: OperatorContext) throws -> ONNXArray {
+        x.reshaped(try reshapedShape(x.shape, count: x.count, target: target, allowZero: allowZero, context))
+    }
+
+    /// The shape Reshape gives an input of `input` shape holding `count` elements.
+    static func reshapedShape(_ input: [Int], count: Int, target: [Int64], allowZero: Bool, _ context: OperatorContext) throws -> [Int] {
         var shape: [Int] = []
         var inferred: Int?
         for (axis, value) in target.enumerated() {
             if value == 0 && !allowZero {
-                guard axis < x.shape.count else { throw context.fail("shape \(target) copies axis \(axis), which input \(x.shape) lacks") }
-                shape.append(x.shape[axis])
+                guard axis < input.count else { throw context.fail("shape \(target) copies axis \(axis), which input \(input) lacks") }
+                shape.append(input[axis])
             } else if value == -1 {
                 guard inferred == nil else { throw context.fail("shape \(target) has more than one -1") }
                 inferred = axis
@@ -99,13 +112,13 @@ enum LayoutOperators {
         }
         guard let known = ShapeMath.elementCount(shape) else { throw context.fail("shape \(target) overflows") }
         if let inferred {
-            guard known > 0, x.count % known == 0 else { throw context.fail("cannot infer -1 in shape \(target) for \(x.count) elements (input \(x.shape))") }
-            shape[inferred] = x.count / known
+            guard known > 0, count % known == 0 else { throw context.fail("cannot infer -1 in shape \(target) for \(count) elements (input \(input))") }
+            shape[inferred] = count / known
         }
-        guard ShapeMath.elementCount(shape) == x.count else {
-            throw context.fail("cannot reshape \(x.shape) (\(x.count) elements) to \(target)")
+        guard ShapeMath.elementCount(shape) == count else {
+            throw context.fail("cannot reshape \(input) (\(count) elements) to \(target)")
         }
-        return x.reshaped(shape)
+        return shape
     }
 
     static func concat(_ parts: [ONNXArray], _ context: OperatorContext) throws -> ONNXArray {

@@ -61,11 +61,17 @@ enum ONNXOperators {
     }
 
     private static func shape(_ x: ONNXArray, _ context: OperatorContext) throws -> ONNXArray {
-        let rank = Int64(x.shape.count)
+        try shapeValue(x.shape, context)
+    }
+
+    /// What Shape gives for an input of `shape`: the data is never read, so a value that is
+    /// only known by its shape (a stacked layer's output kept on the device) has it too.
+    static func shapeValue(_ input: [Int], _ context: OperatorContext) throws -> ONNXArray {
+        let rank = Int64(input.count)
         func clamp(_ value: Int64) -> Int { Int(min(max(value < 0 ? value + rank : value, 0), rank)) }
         let start = clamp(context.int("start") ?? 0)
         let end = clamp(context.int("end") ?? rank)
-        let dims = start < end ? x.shape[start..<end].map { Int64($0) } : []
+        let dims = start < end ? input[start..<end].map { Int64($0) } : []
         return ONNXArray(shape: [dims.count], integers: dims)
     }
 

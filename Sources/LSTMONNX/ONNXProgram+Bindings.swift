@@ -16,7 +16,11 @@ extension ONNXProgram {
         while let name = pending.popLast() {
             guard seen.insert(name).inserted else { continue }
             if inputNames.contains(name) { found.insert(name); continue }
-            if let node = producers[name] { pending.append(contentsOf: node.inputs.filter { !$0.isEmpty }) }
+            // A Shape node reads only its input's shape (PyTorch's zero initial_h is built from
+            // Shape(input)): the value it reaches is not fed through it.
+            if let node = producers[name], node.opType != "Shape" {
+                pending.append(contentsOf: node.inputs.filter { !$0.isEmpty })
+            }
         }
         return found.count == 1 ? found.first : nil
     }

@@ -4,8 +4,9 @@
 
 import LSTMCore
 
-/// Runs the recurrent node at `index` of ``ONNXProgram/recurrentNodes`` over a prepared problem.
-public typealias RecurrentRunner = (_ index: Int, _ problem: ForwardProblem) throws -> ForwardResult
+/// Runs one pass (a recurrent node, or a stacked chain of them) over a prepared problem of
+/// the pass's model.
+public typealias RecurrentRunner = (_ pass: RecurrentPass, _ problem: ForwardProblem) throws -> ForwardResult
 
 /// An imported ONNX graph.
 public struct ONNXProgram: Sendable {
@@ -22,17 +23,43 @@ public struct ONNXProgram: Sendable {
     public var inputs: [ONNXValueInfo] { file.feedInputs }
     /// The graph outputs, in graph order.
     public var outputs: [ONNXValueInfo] { file.graph.outputs }
+    /// The chains of nodes that run as one stacked pass (when the fed shapes keep them stacked).
+    public var stackedPasses: [RecurrentPass] { stackedChains.map(\.pass) }
+    /// For each of ``stackedPasses``: whether its layout was checked at load, at the graph's
+    /// fixed input shape (else it is checked for each fed shape, and runs node by node where
+    /// it does not stack).
+    public var stackedPassesCheckedAtLoad: [Bool] { stackedChains.map(\.checkedAtLoad) }
+    /// The passes a run makes, in order, when every stacked chain stacks at the fed shapes:
+    /// each chain as one pass, every other node alone.
+    public var passes: [RecurrentPass] {
+        var passes: [RecurrentPass] = []
+        var index = 0
+        while index < recurrentNodes.count {
+            if let chain = stackedChains.first(where: { $0.first == index }) {
+                passes.append(chain.pass)
+                index = chain.last + 1
+            } else {
+                passes.append(RecurrentPass(nodes: index..<(index + 1), model: recurrentNodes[index].model))
+                index += 1
+            }
+        }
+        return passes
+    }
+    /// Why each pair of neighbouring recurrent nodes that is not chained is not.
+    public let stackingBreaks: [StackingBreak]
+    let stackedChains: [StackedChain]
     let constants: [String: ONNXArray]
     let steps: [Step]
 
     /// The default-domain opsets whose LSTM, GRU and layout operators are imported.
     public static let supportedOpsets: ClosedRange<Int64> = 7...22
 
-    /// Imports `file`: folds constants and checks every node.
+    /// Imports `file`: folds constants, checks every node, and finds the chains of nodes that
+    /// form one stacked model (unless `stacking` is false: then every node runs alone).
     ///
     /// - Throws: ``ONNXError``: an unsupported opset or operator (naming the node), or a
     ///   recurrent node with an attribute this runtime does not implement.
-    public init(_ file: ONNXFile) throws {
+    public init(_ file: ONNXFile, stacking: Bool = true) throws {
         self.file = file
         guard let opset = file.model.defaultOpset else {
             throw ONNXError.invalidGraph(path: file.source, reason: "the model imports no default-domain (ai.onnx) opset")
@@ -70,44 +97,18 @@ public struct ONNXProgram: Sendable {
         self.constants = constants
         self.steps = steps
         self.recurrentNodes = recurrent
-    }
-
-    /// Runs the graph over `feeds` (one array per graph input) and returns every graph output.
-    ///
-    /// - Throws: ``ONNXError/binding(_:)`` for missing or ill-fitting feeds, ``ONNXError`` from
-    ///   the layout nodes, and whatever `runner` throws.
-    public func run(feeds: [String: ONNXArray], runner: RecurrentRunner) throws -> [String: ONNXArray] {
-        var values = constants
-        for input in inputs {
-            guard let fed = feeds[input.name] else {
-                throw ONNXError.binding("graph input '\(input.name)' \(input.shapeText) is not fed")
+        if stacking {
+            var declared: [String: [Int]] = [:]
+            for input in file.feedInputs {
+                let sizes = input.shape?.compactMap { dim -> Int? in if case .size(let size) = dim, size > 0 { return Int(size) } else { return nil } }
+                if let sizes, sizes.count == input.shape?.count { declared[input.name] = sizes }
             }
-            try Self.check(fed, against: input)
-            values[input.name] = fed
+            (stackedChains, stackingBreaks) = StackedChains.find(
+                steps: steps, nodes: recurrent, constants: constants, graphOutputs: Set(file.graph.outputs.map(\.name)),
+                declaredShapes: declared, opset: opset)
+        } else {
+            (stackedChains, stackingBreaks) = ([], [])
         }
-        for unknown in feeds.keys where !inputs.contains(where: { $0.name == unknown }) {
-            throw ONNXError.binding("'\(unknown)' is not an input of the graph (inputs: \(inputs.map(\.name).joined(separator: ", ")))")
-        }
-        for step in steps {
-            switch step {
-            case .layout(let node):
-                let arguments = node.inputs.map { $0.isEmpty ? nil : values[$0] }
-                let results = try ONNXOperators.evaluate(node, inputs: arguments, opset: opset, source: file.source)
-                for (name, value) in zip(node.outputs, results) where !name.isEmpty { values[name] = value }
-            case .recurrent(let index):
-                let node = recurrentNodes[index]
-                let results = try RecurrentExecution.run(node, values: values) { try runner(index, $0) }
-                for (name, value) in results { values[name] = value }
-            }
-        }
-        var results: [String: ONNXArray] = [:]
-        for output in outputs {
-            guard let value = values[output.name] else {
-                throw ONNXError.invalidGraph(path: file.source, reason: "graph output '\(output.name)' was not computed")
-            }
-            results[output.name] = value
-        }
-        return results
     }
 
     /// Checks a fed array against the graph input's declared rank, fixed sizes and kind.

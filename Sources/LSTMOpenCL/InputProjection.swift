@@ -27,7 +27,7 @@ struct InputProjection {
         try kernel.set("rows", rows)
         try kernel.set("firstStep", firstStep)
         let tuning = build.tuning
-        let global = [KernelBuild.roundUp(KernelBuild.tiles(rows, tuning.gemmRows), tuning.gemmLocal), build.blocks]
+        let global = [KernelBuild.roundUp(KernelBuild.tiles(rows, tuning.gemmRows * tuning.gemmTiles), tuning.gemmLocal), build.blocks]
         try Launch(kernel: kernel, global: global, local: [tuning.gemmLocal, 1]).enqueue(on: queue, recorder: recorder)
     }
 }

@@ -7,10 +7,19 @@ public struct KernelTuning: Equatable, Hashable, Sendable, Codable, CustomString
     /// Units per block (`VEC`): the width of every vector the kernels use, 4, 8 or 16.
     /// Weights are packed for it (``WeightPacking``).
     public var vectorWidth: Int
-    /// Rows per work-item in the input-projection GEMM (`GEMM_ROWS`).
+    /// Rows per register tile in the input-projection GEMM (`GEMM_ROWS`).
     public var gemmRows: Int
-    /// Sequences per work-item in the recurrent step (`STEP_ROWS`).
+    /// Register tiles per GEMM work-item (`GEMM_TILES`), which share each slice of the weight
+    /// panel while it is in L1.
+    public var gemmTiles: Int
+    /// Sequences per register tile in the recurrent step (`STEP_ROWS`).
     public var stepRows: Int
+    /// Row tiles per work-item or claim of the recurrent step (`STEP_TILES`), which share each
+    /// slice of the recurrent weight panel while it is in L1.
+    public var stepTiles: Int
+    /// The depth in k of one panel slice (`PANEL_SLICE`); 0 sizes it from the panel's width
+    /// (``panelSliceDepth(gates:weightBytes:)``).
+    public var panelSlice: Int
     /// Sequences per work-item in the projection (`PROJ_ROWS`).
     public var projectionRows: Int
     /// Unit blocks per batch-1 tile of the persistent recurrence (`WIDE_BLOCKS`); 0 means
@@ -26,12 +35,16 @@ public struct KernelTuning: Equatable, Hashable, Sendable, Codable, CustomString
     public var persistentRecurrence: Bool
 
     public init(
-        vectorWidth: Int = 8, gemmRows: Int = 4, stepRows: Int = 4, projectionRows: Int = 4, wideBlocks: Int = 0,
+        vectorWidth: Int = 8, gemmRows: Int = 4, gemmTiles: Int = 1, stepRows: Int = 4, stepTiles: Int = 1,
+        panelSlice: Int = 0, projectionRows: Int = 4, wideBlocks: Int = 0,
         gemmLocal: Int = 16, stepLocal: Int = 8, persistentRecurrence: Bool = true
     ) {
         self.vectorWidth = vectorWidth
         self.gemmRows = gemmRows
+        self.gemmTiles = gemmTiles
         self.stepRows = stepRows
+        self.stepTiles = stepTiles
+        self.panelSlice = panelSlice
         self.projectionRows = projectionRows
         self.wideBlocks = wideBlocks
         self.gemmLocal = gemmLocal
@@ -74,31 +87,52 @@ public struct KernelTuning: Equatable, Hashable, Sendable, Codable, CustomString
         return reported >= 16 ? 16 : 8
     }
 
-    /// Compiler definitions for these tunables.
+    /// Bytes of weights one panel slice holds when ``panelSlice`` is 0: half of the smallest L1
+    /// data cache of the x86 CPUs this runs on (32 KiB on AMD Zen 3 and Zen 4, 48 KiB on Intel
+    /// Sapphire Rapids), so the slice stays in L1 beside the rows and accumulators it meets.
+    static let panelSliceBytes = 16 * 1024
+
+    /// The k depth of one panel slice for panels of `gates` gate vectors of ``vectorWidth``
+    /// weights of `weightBytes` bytes each: ``panelSlice``, or what fits ``panelSliceBytes``.
+    public func panelSliceDepth(gates: Int, weightBytes: Int) -> Int {
+        panelSlice > 0 ? panelSlice : max(8, Self.panelSliceBytes / (gates * vectorWidth * weightBytes))
+    }
+
+    /// Compiler definitions for these tunables (``panelSliceDepth(gates:weightBytes:)`` is added
+    /// by the build, which knows the panels).
     var compilerDefinitions: String {
-        var definitions = "-D VEC=\(vectorWidth) -D GEMM_ROWS=\(gemmRows) -D STEP_ROWS=\(stepRows) -D PROJ_ROWS=\(projectionRows)"
+        var definitions = "-D VEC=\(vectorWidth) -D GEMM_ROWS=\(gemmRows) -D GEMM_TILES=\(gemmTiles)"
+            + " -D STEP_ROWS=\(stepRows) -D STEP_TILES=\(stepTiles) -D PROJ_ROWS=\(projectionRows)"
         if wideBlocks > 0 { definitions += " -D WIDE_BLOCKS=\(wideBlocks)" }
         return definitions
     }
 
     public var description: String {
-        "vec=\(vectorWidth) gemmRows=\(gemmRows) stepRows=\(stepRows) projectionRows=\(projectionRows)"
+        "vec=\(vectorWidth) gemmRows=\(gemmRows)" + (gemmTiles != 1 ? " gemmTiles=\(gemmTiles)" : "")
+            + " stepRows=\(stepRows)" + (stepTiles != 1 ? " stepTiles=\(stepTiles)" : "")
+            + (panelSlice > 0 ? " panelSlice=\(panelSlice)" : "")
+            + " projectionRows=\(projectionRows)"
             + (wideBlocks > 0 ? " wideBlocks=\(wideBlocks)" : "")
             + " gemmLocal=\(gemmLocal) stepLocal=\(stepLocal) persistent=\(persistentRecurrence)"
     }
 
     private enum CodingKeys: String, CodingKey {
-        case vectorWidth, gemmRows, stepRows, projectionRows, wideBlocks, gemmLocal, stepLocal, persistentRecurrence
+        case vectorWidth, gemmRows, gemmTiles, stepRows, stepTiles, panelSlice, projectionRows, wideBlocks, gemmLocal, stepLocal
+        case persistentRecurrence
     }
 
     /// Decodes a stored tuning; entries written before `persistentRecurrence` existed get
     /// the always-safe per-step launches, and entries from before `vectorWidth` existed
-    /// the width they were measured at, 8.
+    /// the width they were measured at, 8; entries from before panel slicing one tile per
+    /// work-item (no slicing).
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         vectorWidth = try container.decodeIfPresent(Int.self, forKey: .vectorWidth) ?? 8
         gemmRows = try container.decode(Int.self, forKey: .gemmRows)
+        gemmTiles = try container.decodeIfPresent(Int.self, forKey: .gemmTiles) ?? 1
         stepRows = try container.decode(Int.self, forKey: .stepRows)
+        stepTiles = try container.decodeIfPresent(Int.self, forKey: .stepTiles) ?? 1
+        panelSlice = try container.decodeIfPresent(Int.self, forKey: .panelSlice) ?? 0
         projectionRows = try container.decode(Int.self, forKey: .projectionRows)
         wideBlocks = try container.decodeIfPresent(Int.self, forKey: .wideBlocks) ?? 0
         gemmLocal = try container.decode(Int.self, forKey: .gemmLocal)

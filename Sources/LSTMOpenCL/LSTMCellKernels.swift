@@ -114,7 +114,7 @@ final class LSTMCellKernels: CellKernels {
             ]) { $1 })
             let local = min(tuning.stepLocal, build.blocks)
             var launches = [Launch(
-                kernel: step, global: [KernelBuild.tiles(batch, tuning.stepRows), KernelBuild.roundUp(build.blocks, local)],
+                kernel: step, global: [KernelBuild.tiles(batch, tuning.stepRows * tuning.stepTiles), KernelBuild.roundUp(build.blocks, local)],
                 local: [1, local])]
             if configuration.projectionSize > 0 {
                 let projection = try BoundKernel(.lstmProjection, in: build.program, arguments: shared.merging([
@@ -139,8 +139,8 @@ final class LSTMCellKernels: CellKernels {
         let configuration = build.configuration
         let last = directions - 1
         let firstState = layer * directions
-        let rowTiles = KernelBuild.tiles(workspace.batch, build.tuning.stepRows)
-        let tilesPerStep = directions * rowTiles * build.blocks
+        let rowGroups = KernelBuild.tiles(workspace.batch, build.tuning.stepRows * build.tuning.stepTiles)
+        let tilesPerStep = directions * rowGroups * build.blocks
         // The smallest claim: about 1/64 of a worker's share (claims start larger, see the kernel).
         let claim = max(1, tilesPerStep / (build.recurrenceWorkers * 64))
         var arguments: [String: KernelArgument] = [

@@ -54,6 +54,7 @@ struct InspectCommand: ParsableCommand {
             Terminal.print("  attributes: \(node.attributeSummary.isEmpty ? "(none)" : node.attributeSummary.joined(separator: ", "))")
             Terminal.print("  gate functions: \(configuration.gateFunctions.isStandard ? "standard (" : "")\(configuration.gateFunctions)\(configuration.gateFunctions.isStandard ? ")" : "")")
         }
+        describeStacking(program)
         let defaults = program.defaultBindings
         let pairs: [(String, String?)] = [
             ("--input", defaults.input), ("--h0", defaults.initialHidden), ("--c0", defaults.initialCell),
@@ -62,6 +63,23 @@ struct InspectCommand: ParsableCommand {
         ]
         let bound = pairs.compactMap { flag, name in name.map { "\(flag) \($0)" } }
         Terminal.print("default bindings of lstm run: \(bound.joined(separator: ", "))")
+    }
+
+    /// Which nodes run as one stacked pass (their layers' outputs stay on the device), and why
+    /// neighbours that do not, do not.
+    private func describeStacking(_ program: ONNXProgram) {
+        let nodes = program.recurrentNodes
+        guard nodes.count > 1 else { return }
+        let passes = zip(program.stackedPasses, program.stackedPassesCheckedAtLoad)
+        if program.stackedPasses.isEmpty { Terminal.print("stacked passes: none (every node runs as its own pass)") }
+        for (pass, checked) in passes {
+            let names = pass.nodes.map { "'\(nodes[$0].node.displayName)'" }.joined(separator: ", ")
+            let when = checked ? "" : " when the layout between them stacks at the fed shape (T and B are not fixed; else node by node)"
+            Terminal.print("stacked pass: layers \(pass.nodes.lowerBound)-\(pass.nodes.upperBound - 1) (\(names)) run as one \(pass.nodes.count)-layer \(pass.model.configuration.cell) pass\(when)")
+        }
+        for gap in program.stackingBreaks {
+            Terminal.print("  not stacked: layer \(gap.node) and layer \(gap.node + 1): \(gap.reason)")
+        }
     }
 
     private static func typeName(_ raw: Int32) -> String {

@@ -34,17 +34,27 @@ struct ONNXRun {
         guard selections.count == 1, let device = selections.first else {
             throw CommandError.notForONNX(flag: "--device", reason: "an ONNX graph runs on one device; give one --device")
         }
-        let engines = try program.recurrentNodes.map { try LSTMEngine(model: $0.model, device: device, options: options) }
+        // One engine per pass, built when the pass first runs: a stacked chain whose layout
+        // does not stack at the fed shapes runs its nodes one by one instead.
+        var engines: [Range<Int>: LSTMEngine] = [:]
+        for pass in program.passes { engines[pass.nodes] = try LSTMEngine(model: pass.model, device: device, options: options) }
+        var passes: [RecurrentPass] = []
         let (results, milliseconds) = try measure {
-            try program.run(feeds: arrays) { index, problem in try engines[index].run(problem) }
+            try program.run(feeds: arrays) { pass, problem in
+                let engine = try engines[pass.nodes] ?? LSTMEngine(model: pass.model, device: device, options: options)
+                engines[pass.nodes] = engine
+                passes.append(pass)
+                return try engine.run(problem)
+            }
         }
         for (name, path) in fetches {
             guard let array = results[name] else { continue }
             try NumpyFile.write(try Tensor(shape: array.shape, values: array.floats), to: URL(fileURLWithPath: path))
         }
-        let backend = engines.first?.backendName ?? "the host"
+        let backend = engines.values.first?.backendName ?? "the host"
+        let stacked = passes.filter(\.isStacked).map { "nodes \($0.nodes.lowerBound)-\($0.nodes.upperBound - 1) as one \($0.nodes.count)-layer pass" }
         Terminal.standardError(
-            "ran \(program.recurrentNodes.count) recurrent node(s) on \(backend) in \(Format.milliseconds(milliseconds)) ms; wrote \(fetches.map { "\($0.name) \(results[$0.name]?.shape ?? [])" }.joined(separator: ", "))")
+            "ran \(program.recurrentNodes.count) recurrent node(s) in \(passes.count) pass(es)\(stacked.isEmpty ? "" : " (\(stacked.joined(separator: ", ")))") on \(backend) in \(Format.milliseconds(milliseconds)) ms; wrote \(fetches.map { "\($0.name) \(results[$0.name]?.shape ?? [])" }.joined(separator: ", "))")
     }
 
     /// The graph inputs to read and the outputs to write, from --feed/--fetch and the

@@ -165,4 +165,25 @@ struct ONNXRunTests {
         let safetensors = try LSTMBinary.run(["inspect", CLIFixture(name: "torch-stacked-bidirectional-projection").path("model.safetensors")])
         #expect(safetensors.status == 0 && safetensors.standardOutput.contains("projection size: 3"), "\(safetensors)")
     }
+
+    @Test("inspect and run say which nodes run as one stacked pass, and why others do not")
+    func stackedPasses() throws {
+        let stacked = try LSTMBinary.run(["inspect", try ONNXCLIFixture("torch-lstm-3-layers-states-dynamo").model])
+        try #require(stacked.status == 0, "\(stacked)")
+        #expect(stacked.standardOutput.contains("stacked pass: layers 0-2 ("), "\(stacked)")
+        #expect(stacked.standardOutput.contains("run as one 3-layer LSTM pass\n"), "\(stacked)")
+        let nearMiss = try LSTMBinary.run(["inspect", try ONNXCLIFixture("stack-miss-hidden-sizes").model])
+        #expect(nearMiss.standardOutput.contains("stacked passes: none"), "\(nearMiss)")
+        #expect(nearMiss.standardOutput.contains("not stacked: layer 0 and layer 1: different hidden sizes (6, 5)"), "\(nearMiss)")
+
+        try requireOpenCLDevice()
+        for (name, message) in [("torch-gru-stacked-bidirectional-batch-first-states-ts", "in 1 pass(es) (nodes 0-1 as one 2-layer pass)"),
+                                ("stack-miss-transpose-dynamic", "ran 2 recurrent node(s) in 2 pass(es) on")] {
+            let fixture = try ONNXCLIFixture(name)
+            let folder = try TemporaryFolder()
+            let run = try LSTMBinary.run(fixture.arguments(device: "opencl", into: folder))
+            #expect(run.status == 0 && run.standardError.contains(message), "\(name): \(run)")
+            #expect(try fixture.compare(in: folder).passed, "\(name)")
+        }
+    }
 }

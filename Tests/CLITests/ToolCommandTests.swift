@@ -93,6 +93,7 @@ struct ToolCommandTests {
         let tunings = try #require(entries.values.first as? [String: Any])
         #expect([8, 16].contains(tunings["vectorWidth"] as? Int ?? 0), "\(tunings)")
         #expect(result.standardOutput.contains("vec=8") && result.standardOutput.contains("vec=16"), "\(result)")
+        #expect(result.standardOutput.contains("stepTiles=") && result.standardOutput.contains("gemmTiles="), "\(result)")
     }
 
     @Test("tune at batch 1 stores under the single-sequence class and tries batch-1 tiles")

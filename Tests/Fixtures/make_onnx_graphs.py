@@ -43,15 +43,24 @@ warnings.filterwarnings("ignore")
 f32 = lambda a: np.ascontiguousarray(np.asarray(a, dtype="<f4"))
 
 
+# Regenerate only the named cases: make_onnx_graphs.py NAME... (a prefix such as `stack-` or
+# `torch-` selects a group); all when none is named.
+ONLY = sys.argv[1:]
+
+
 def folder(name):
+    if ONLY and not any(name.startswith(prefix) for prefix in ONLY):
+        return None
     path = os.path.join(OUT, name)
     shutil.rmtree(path, ignore_errors=True)
     os.makedirs(path)
     return path
 
 
-def write_case(path, source, description, feeds, fetches, expect_error=None):
+def write_case(path, source, description, feeds, fetches, expect_error=None, stacked=None):
     case = {"source": source, "description": description, "feeds": {}, "fetches": {}}
+    if stacked is not None:
+        case["stacked"] = stacked  # the recurrent nodes (by index) that must run as one stacked pass
     for k, (name, value) in enumerate(feeds.items()):
         file = f"feed_{k}.npy"
         np.save(os.path.join(path, file), value)
@@ -85,6 +94,11 @@ def torch_cases():
         ("gru-stacked", torch.nn.GRU, dict(input_size=4, hidden_size=6, num_layers=2), False, False),
         ("gru-stacked-bidirectional", torch.nn.GRU, dict(input_size=4, hidden_size=5, num_layers=2, bidirectional=True), False, False),
         ("gru-batch-first-states", torch.nn.GRU, dict(input_size=3, hidden_size=5, batch_first=True), True, False),
+        ("lstm-3-layers-states", torch.nn.LSTM, dict(input_size=4, hidden_size=5, num_layers=3), True, False),
+        ("lstm-3-layers-bidirectional-batch-first-states", torch.nn.LSTM,
+         dict(input_size=3, hidden_size=4, num_layers=3, bidirectional=True, batch_first=True), True, False),
+        ("gru-stacked-bidirectional-batch-first-states", torch.nn.GRU,
+         dict(input_size=3, hidden_size=5, num_layers=2, bidirectional=True, batch_first=True), True, False),
     ]
     for seed, (name, cls, kwargs, states, dynamic_axes) in enumerate(specs):
         for exporter in ("ts", "dynamo"):
@@ -111,6 +125,8 @@ def torch_cases():
                     input_names += ["h0"]
             output_names = ["output", "h_n", "c_n"] if is_lstm else ["output", "h_n"]
             path = folder(f"torch-{name}-{exporter}")
+            if path is None:
+                continue
             model_path = os.path.join(path, "model.onnx")
             if exporter == "ts":
                 extra = {}
@@ -134,7 +150,8 @@ def torch_cases():
             for got, want in zip(expected.values(), flat):
                 assert np.abs(got - want.numpy()).max() < 1e-5, f"{name}: onnxruntime and torch disagree"
             write_case(path, "onnxruntime", f"torch.onnx.export({exporter}) of {cls.__name__}({kwargs}), T={T} B={B}"
-                       f"{', with h0/c0 inputs' if states else ''}; ops {ops}", feeds, expected)
+                       f"{', with h0/c0 inputs' if states else ''}; ops {ops}", feeds, expected,
+                       stacked=[list(range(L))] if L > 1 else None)
             print(f"torch-{name}-{exporter}: ops {ops}")
 
 
@@ -204,6 +221,8 @@ def node_case(name, op, *, T=5, B=3, I=4, H=6, direction="forward", layout=0, pe
     model = node_model(op, names, out_names, inits, attrs, opset=opset, value_infos=(ins, outs))
     onnx.checker.check_model(model)
     path = folder(name)
+    if path is None:
+        return
     model_path = os.path.join(path, "model.onnx")
     onnx.save(model, model_path)
 
@@ -246,6 +265,8 @@ def node_case(name, op, *, T=5, B=3, I=4, H=6, direction="forward", layout=0, pe
 
 def unsupported_op_case():
     path = folder("error-unsupported-op")
+    if path is None:
+        return
     rng = np.random.default_rng(7)
     W = rng.uniform(-0.5, 0.5, (1, 8, 3)).astype(np.float32)
     R = rng.uniform(-0.5, 0.5, (1, 8, 2)).astype(np.float32)
@@ -262,8 +283,154 @@ def unsupported_op_case():
                {"X": rng.standard_normal((2, 1, 3)).astype(np.float32)}, {}, "node 'post_tanh' (op Tanh)")
 
 
+# ---------------------------------------------------------------- stacked node chains
+
+def stack_case(name, op, hidden, *, T=5, B=3, I=4, direction="forward", layout=0, lengths=None, states=None,
+               peephole=False, attrs=None, link="stacking", y_output=False, state_passing=False, directions_per_layer=None,
+               dynamic=False, use_ort=True, stacked=(), seed=0):
+    """A chain of len(hidden) LSTM/GRU nodes built with onnx.helper, Y of each node passed to the next
+    node's X through layout nodes: `stacking` is the stacked form (layout 0: Transpose [0,2,1,3] +
+    Reshape [0,0,-1]; layout 1: Reshape [0,0,-1]); `transpose-hd` puts hidden before direction
+    ([0,2,3,1]), a layout that is not stacking although every shape fits. Near misses: `y_output`
+    makes layer 0's Y a graph output too, `state_passing` feeds layer 0's Y_h to layer 1's
+    initial_h, `directions_per_layer` gives each node its own direction; `dynamic` leaves T and B
+    symbolic, so the layout is checked only when the graph runs. `stacked` lists the node
+    chains the runtime must run as one pass (case.json "stacked")."""
+    rng = np.random.default_rng(2000 + seed)
+    L = len(hidden)
+    dirs = directions_per_layer or [direction] * L
+    D = 2 if direction == "bidirectional" else 1
+    G = 4 if op == "LSTM" else 3
+    states = states if states is not None else [False] * L
+    attrs = dict(attrs or {})
+    X = rng.standard_normal((B, T, I) if layout else (T, B, I)).astype(np.float32)
+    feeds = {"X": X}
+    xshape = (["B", "T", I] if layout else ["T", "B", I]) if dynamic else list(X.shape)
+    ins = [helper.make_tensor_value_info("X", TensorProto.FLOAT, xshape)]
+    if lengths is not None:
+        feeds["sequence_lens"] = np.asarray(lengths, np.int32)
+        ins.append(helper.make_tensor_value_info("sequence_lens", TensorProto.INT32, [B]))
+    nodes, inits, outs, params = [], [], [], []
+    width, x_name = I, "X"
+    for k, H in enumerate(hidden):
+        W = rng.uniform(-0.5, 0.5, (D, G * H, width)).astype(np.float32)
+        R = rng.uniform(-0.5, 0.5, (D, G * H, H)).astype(np.float32)
+        Bv = rng.uniform(-0.5, 0.5, (D, 2 * G * H)).astype(np.float32)
+        P = rng.uniform(-0.5, 0.5, (D, 3 * H)).astype(np.float32) if peephole else None
+        for label, value in (("W", W), ("R", R), ("B", Bv), ("P", P)):
+            if value is not None:
+                inits.append(helper.make_tensor(f"{label}{k}", TensorProto.FLOAT, value.shape, value.ravel()))
+        sshape = (B, D, H) if layout else (D, B, H)
+        h0 = rng.standard_normal(sshape).astype(np.float32) if states[k] else None
+        c0 = rng.standard_normal(sshape).astype(np.float32) if states[k] and op == "LSTM" else None
+        names = [x_name, f"W{k}", f"R{k}", f"B{k}", "sequence_lens" if lengths is not None else ""]
+        for label, value in (("h0", h0), ("c0", c0)):
+            if label == "c0" and op == "GRU":
+                continue
+            if value is not None:
+                feeds[f"{label}_{k}"] = value
+                ins.append(helper.make_tensor_value_info(f"{label}_{k}", TensorProto.FLOAT, list(sshape)))
+            names.append(f"{label}_{k}" if value is not None else "")
+        if state_passing and k == 1:
+            names[5] = "Y_h_0"
+        if op == "LSTM":
+            names.append(f"P{k}" if peephole else "")
+        while names[-1] == "":
+            names.pop()
+        out_names = [f"Y_{k}", f"Y_h_{k}"] + ([f"Y_c_{k}"] if op == "LSTM" else [])
+        node_attrs = dict(attrs, hidden_size=H)
+        if dirs[k] != "forward":
+            node_attrs["direction"] = dirs[k]
+        if layout:
+            node_attrs["layout"] = layout
+        nodes.append(helper.make_node(op, names, out_names, name=f"{op.lower()}_{k}", **node_attrs))
+        params.append(dict(W=W, R=R, B=Bv, P=P, h0=h0, c0=c0, attrs=node_attrs, direction=dirs[k]))
+        yshape = [B, T, D, H] if layout else [T, D, B, H]
+        if k == L - 1 or y_output and k == 0:
+            outs.append(helper.make_tensor_value_info(f"Y_{k}", TensorProto.FLOAT, yshape))
+        for label in out_names[1:]:
+            outs.append(helper.make_tensor_value_info(label, TensorProto.FLOAT, list(sshape)))
+        if k < L - 1:
+            flat = f"X_{k + 1}"
+            if layout:
+                nodes.append(helper.make_node("Reshape", [f"Y_{k}", "flatten"], [flat], name=f"flatten_{k}"))
+            else:
+                perm = [0, 2, 1, 3] if link == "stacking" else [0, 2, 3, 1]
+                nodes.append(helper.make_node("Transpose", [f"Y_{k}"], [f"Yt_{k}"], name=f"transpose_{k}", perm=perm))
+                nodes.append(helper.make_node("Reshape", [f"Yt_{k}", "flatten"], [flat], name=f"flatten_{k}"))
+            x_name, width = flat, D * H
+    inits.append(helper.make_tensor("flatten", TensorProto.INT64, [3], [0, 0, -1]))
+    graph = helper.make_graph(nodes, "stack", ins, outs, initializer=inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 14)])
+    model.ir_version = 8
+    onnx.checker.check_model(model)
+    path = folder(name)
+    if path is None:
+        return
+    model_path = os.path.join(path, "model.onnx")
+    onnx.save(model, model_path)
+
+    # The NumPy spec, layer by layer, the layout nodes done by NumPy.
+    spec, x = {}, X
+    for k, q in enumerate(params):
+        h0 = spec["Y_h_0"] if state_passing and k == 1 else q["h0"]
+        result = recurrent(op, x, q["W"], q["R"], q["B"], lengths=lengths, h0=h0, c0=q["c0"], P=q["P"],
+                           direction=q["direction"], layout=layout, clip=attrs.get("clip"),
+                           input_forget=attrs.get("input_forget", 0), activations=attrs.get("activations"))
+        for label, value in zip([f"Y_{k}", f"Y_h_{k}", f"Y_c_{k}"], result):
+            spec[label] = value
+        y = spec[f"Y_{k}"]
+        if layout:
+            x = y.reshape(B, T, -1)
+        else:
+            x = (y.transpose(0, 2, 1, 3) if link == "stacking" else y.transpose(0, 2, 3, 1)).reshape(T, B, -1)
+        x = x.astype(np.float32)
+    names = [o.name for o in outs]
+    spec = {k: spec[k] for k in names}
+    if use_ort:
+        expected = run_ort(model_path, feeds)
+        worst = max(float(np.abs(expected[k] - spec[k]).max()) for k in names)
+        assert worst < 1e-5, f"{name}: NumPy spec and onnxruntime differ by {worst}"
+        source, note = "onnxruntime", f" (NumPy spec agrees to {worst:.1e})"
+    else:
+        expected, source, note = spec, "numpy-spec", ""
+    description = f"{L} chained {op} nodes, hidden sizes {hidden}, T={T} B={B} I={I}, directions {dirs}, layout={layout}, " \
+                  f"link {link}{', layer 0 Y is a graph output' if y_output else ''}" \
+                  f"{', layer 0 Y_h feeds layer 1 initial_h' if state_passing else ''}" \
+                  f"{', sequence_lens ' + str(list(lengths)) if lengths is not None else ''}, initial states {states}" \
+                  f"{', peepholes' if peephole else ''}; attributes {attrs}{note}"
+    write_case(path, source, description, feeds, {k: expected[k] for k in names}, stacked=[list(c) for c in stacked])
+    print(f"{name}: {source}{note}, stacked {list(stacked)}")
+
+
+def stack_cases():
+    L = [5, 2, 4]
+    # Chains that are one stacked model.
+    stack_case("stack-lstm-reverse-lengths-states", "LSTM", [6, 6, 6], direction="reverse", lengths=L,
+               states=[True, True, True], stacked=[[0, 1, 2]], seed=1)
+    stack_case("stack-gru-bidirectional-lengths", "GRU", [5, 5], direction="bidirectional", lengths=L,
+               states=[False, True], stacked=[[0, 1]], seed=2)
+    stack_case("stack-lstm-layout1-bidirectional", "LSTM", [5, 5], direction="bidirectional", layout=1, lengths=L,
+               states=[True, False], peephole=True, use_ort=False, stacked=[[0, 1]], seed=3)
+    stack_case("stack-lstm-input-forget-peepholes", "LSTM", [6, 6], attrs={"input_forget": 1, "clip": 50.0},
+               peephole=True, states=[True, True], stacked=[[0, 1]], seed=4)
+    stack_case("stack-partial-hidden-sizes", "LSTM", [6, 6, 5], states=[True, False, True], stacked=[[0, 1]], seed=5)
+    # Near misses: every shape fits, but the nodes are not one stacked model.
+    stack_case("stack-miss-y-output", "LSTM", [6, 6], y_output=True, seed=6)
+    stack_case("stack-miss-hidden-sizes", "GRU", [6, 5], seed=7)
+    stack_case("stack-miss-transpose", "LSTM", [5, 5], direction="bidirectional", link="transpose-hd", seed=8)
+    stack_case("stack-miss-state-passing", "GRU", [5, 5], state_passing=True, seed=9)
+    stack_case("stack-miss-directions", "LSTM", [6, 6], directions_per_layer=["forward", "reverse"], seed=10)
+    # Symbolic T and B: the non-stacking transpose is found only when the graph runs.
+    stack_case("stack-miss-transpose-dynamic", "LSTM", [5, 5], direction="bidirectional", link="transpose-hd",
+               dynamic=True, seed=11)
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
+    if ONLY and not any(n.startswith("torch-") for n in ONLY):
+        stack_cases()
+        return
     torch_cases()
     L = [5, 2, 4]
     node_case("node-lstm-forward", "LSTM", seed=1)
@@ -308,6 +475,7 @@ def main():
     node_case("error-lstm-unknown-activation", "LSTM", attrs={"activations": ["Sigmoid", "Gelu", "Tanh"]},
               use_ort=False, expect_error="'Gelu' is not an ONNX recurrent activation", seed=25)
     unsupported_op_case()
+    stack_cases()
 
 
 if __name__ == "__main__":

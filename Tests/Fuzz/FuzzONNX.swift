@@ -16,8 +16,8 @@ public func fuzzONNX(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     do {
         let program = try ONNXProgram(ONNXFile.decode(input, source: "fuzz.onnx"))
         guard let feeds = ONNXFuzzFeeds.make(for: program) else { return 0 }
-        _ = try program.run(feeds: feeds) { index, problem in
-            try CPUReference(model: program.recurrentNodes[index].model).run(problem)
+        _ = try program.run(feeds: feeds) { pass, problem in
+            try CPUReference(model: pass.model).run(problem)
         }
     } catch is ONNXError {
     } catch is ShapeError {

@@ -18,6 +18,8 @@ struct ONNXFixture: CustomStringConvertible {
     let feeds: [String: String]
     let fetches: [String: String]
     let expectedError: String?
+    /// The recurrent nodes (by index) that must run as one stacked pass; nil where case.json has none.
+    let stacked: [[Int]]?
     var description: String { name }
     var base: URL { Self.folder.appendingPathComponent(name) }
     var model: URL { base.appendingPathComponent("model.onnx") }
@@ -29,6 +31,7 @@ struct ONNXFixture: CustomStringConvertible {
         feeds = object["feeds"] as? [String: String] ?? [:]
         fetches = object["fetches"] as? [String: String] ?? [:]
         expectedError = object["expect_error"] as? String
+        stacked = object["stacked"] as? [[Int]]
     }
 
     /// The fed arrays, typed as the graph inputs declare.

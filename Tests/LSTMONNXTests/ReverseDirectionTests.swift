@@ -49,8 +49,8 @@ import Testing
             "L": ONNXArray(shape: [batch], integers: [6, 1, 4, 3], type: .int32),
         ]
         func run(_ program: ONNXProgram) throws -> [String: ONNXArray] {
-            try program.run(feeds: feeds) { index, problem in
-                try CPUReference(model: program.recurrentNodes[index].model).run(problem)
+            try program.run(feeds: feeds) { pass, problem in
+                try CPUReference(model: pass.model).run(problem)
             }
         }
         let bidirectional = try run(program("bidirectional"))
