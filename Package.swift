@@ -67,12 +67,12 @@ let runtimeTargets: [Target] = [
 
 let testTargets: [Target] = [
     // Seeded inputs, result comparisons, temporary folders and the fixtures, shared by every test target.
-    .target(name: "LSTMTestSupport", dependencies: ["LSTMCore", "LSTMFormats"], path: "Tests/TestSupport"),
+    .target(name: "LSTMTestSupport", dependencies: ["LSTMCore", "LSTMFormats", "LSTMONNX"], path: "Tests/TestSupport"),
     .executableTarget(name: "LSTMSoak", dependencies: ["LSTMRuntime", "OpenCLKit"], path: "Tests/Soak"),
     .testTarget(name: "OpenCLKitTests", dependencies: ["OpenCLKit"]),
     .testTarget(name: "LSTMCoreTests", dependencies: ["LSTMCore", "LSTMTestSupport"]),
     .testTarget(name: "LSTMFormatsTests", dependencies: ["LSTMFormats", "LSTMTestSupport"], exclude: ["Corpus"]),
-    .testTarget(name: "LSTMONNXTests", dependencies: ["LSTMONNX", "LSTMFormats", "LSTMCore"], exclude: ["Corpus"]),
+    .testTarget(name: "LSTMONNXTests", dependencies: ["LSTMONNX", "LSTMFormats", "LSTMCore", "LSTMTestSupport"], exclude: ["Corpus"]),
     .testTarget(name: "LSTMOpenCLTests", dependencies: ["LSTMRuntime", "LSTMOpenCL", "LSTMTestSupport"]),
     .testTarget(name: "LSTMRuntimeTests", dependencies: ["LSTMRuntime", "LSTMFormats", "LSTMONNX", "LSTMTestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["LSTMFormats", "LSTMCore", "LSTMTestSupport"]),

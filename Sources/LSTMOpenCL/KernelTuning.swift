@@ -71,11 +71,16 @@ public struct KernelTuning: Equatable, Hashable, Sendable, Codable, CustomString
     }
 
     /// The defaults for a device and batch class: on CPUs the vector width is the device's
-    /// (``vectorWidth(for:)``), and the register tiles are those measured for it.
+    /// (``vectorWidth(for:)``), and the register tiles are those measured for it. Four GEMM
+    /// tiles share each panel slice; so do four recurrent row tiles when the batch has more than
+    /// one sequence (interleaved on an Intel Xeon at VEC 16: 0.96-0.98x the median and 0.6-0.9x
+    /// the fastest pass of one tile each at B = 16 and 64; Benchmarks/RESULTS.md).
     public static func defaults(for device: Device, batchClass: BatchClass = .large) -> KernelTuning {
         guard device.kind == .cpu else { return gpuDefault }
         var tuning = cpuDefault
         tuning.vectorWidth = vectorWidth(for: device)
+        tuning.gemmTiles = 4
+        if batchClass != .single { tuning.stepTiles = 4 }
         return tuning
     }
 

@@ -4,6 +4,7 @@ import Foundation
 import LSTMCore
 import LSTMFormats
 import LSTMONNX
+import LSTMTestSupport
 
 struct ONNXFixture: CustomStringConvertible {
     static let folder = URL(fileURLWithPath: #filePath)
@@ -36,19 +37,7 @@ struct ONNXFixture: CustomStringConvertible {
 
     /// The fed arrays, typed as the graph inputs declare.
     func feedArrays(for program: ONNXProgram) throws -> [String: ONNXArray] {
-        var arrays: [String: ONNXArray] = [:]
-        for (input, file) in feeds {
-            let url = base.appendingPathComponent(file)
-            let declared = program.inputs.first { $0.name == input }.flatMap { ONNXElementType(rawValue: $0.elementType) }
-            if let declared, !declared.isFloatingPoint {
-                let (shape, values) = try NumpyFile.readIntegers(contentsOf: url)
-                arrays[input] = ONNXArray(shape: shape, integers: values.map(Int64.init), type: declared)
-            } else {
-                let tensor = try NumpyFile.readFloats(contentsOf: url)
-                arrays[input] = ONNXArray(shape: tensor.shape, floats: tensor.values)
-            }
-        }
-        return arrays
+        try ONNXFeeds.read(feeds, in: base, for: program)
     }
 
     func expected(_ output: String) throws -> Tensor? {

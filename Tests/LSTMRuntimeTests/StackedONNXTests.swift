@@ -29,19 +29,7 @@ struct StackedONNXTests {
         let base = folder.appendingPathComponent(name)
         let data = try Data(contentsOf: base.appendingPathComponent("case.json"))
         let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
-        var arrays: [String: ONNXArray] = [:]
-        for (input, file) in object["feeds"] as? [String: String] ?? [:] {
-            let url = base.appendingPathComponent(file)
-            let declared = program.inputs.first { $0.name == input }.flatMap { ONNXElementType(rawValue: $0.elementType) }
-            if let declared, !declared.isFloatingPoint {
-                let (shape, values) = try NumpyFile.readIntegers(contentsOf: url)
-                arrays[input] = ONNXArray(shape: shape, integers: values.map(Int64.init), type: declared)
-            } else {
-                let tensor = try NumpyFile.readFloats(contentsOf: url)
-                arrays[input] = ONNXArray(shape: tensor.shape, floats: tensor.values)
-            }
-        }
-        return arrays
+        return try ONNXFeeds.read(object["feeds"] as? [String: String] ?? [:], in: base, for: program)
     }
 
     static func run(_ program: ONNXProgram, feeds: [String: ONNXArray], kernels: KernelSelection) throws -> (outputs: [String: ONNXArray], passes: [RecurrentPass]) {
