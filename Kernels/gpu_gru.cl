@@ -100,16 +100,12 @@ void gpu_gru_step(
     const int B, const int H, const int Hp, const int step, const int chunkStart,
     const int reverse, const int outStride, const int outOffset, const int slotFloats)
 {
-    __local float hs[BATCH_TILE * KPANEL];
+    GPU_TILE_LOCALS;
 #if !LINEAR_BEFORE_RESET
     __local float hns[BATCH_TILE * KPANEL];
 #endif
-    __local float partial[BATCH_TILE * KSPLIT * ROWS];
     const int tile = get_group_id(0);
     const int b0 = get_group_id(1) * BATCH_TILE;
-    const int l = get_local_id(0);
-    const int r = l % ROWS;
-    const int s = l / ROWS;
     const int N = GATES * Hp;
     __global const float *hPrev = hist + (size_t)step * slotFloats;
     __global const weight_t *wRow = whh + tile * ROWS + r;
@@ -133,13 +129,9 @@ void gpu_gru_reset(
     __global const float *G, __global const weight_t *whh, __global const float *hist, __global float *rh,
     const int B, const int H, const int Hp, const int step, const int chunkStart, const int slotFloats)
 {
-    __local float hs[BATCH_TILE * KPANEL];
-    __local float partial[BATCH_TILE * KSPLIT * ROWS];
+    GPU_TILE_LOCALS;
     const int tile = get_group_id(0);
     const int b0 = get_group_id(1) * BATCH_TILE;
-    const int l = get_local_id(0);
-    const int r = l % ROWS;
-    const int s = l / ROWS;
     const int N = GATES * Hp;
     __global const float *hPrev = hist + (size_t)step * slotFloats;
     __global const weight_t *wRow = whh + tile * ROWS + r;

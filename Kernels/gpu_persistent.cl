@@ -85,14 +85,10 @@ void gpu_persistent(
 {
     __global int *status = sync;
     __global int *flags = sync + flagOffset;
-    __local float hs[BATCH_TILE * KPANEL];
-    __local float partial[BATCH_TILE * KSPLIT * ROWS];
+    GPU_TILE_LOCALS;
     __local int verdict;
     const int group = get_group_id(0);
     const int groups = get_num_groups(0);
-    const int l = get_local_id(0);
-    const int r = l % ROWS;
-    const int s = l / ROWS;
     const int N = GATES * Hp;
     const int tiles = Hp / UNITS;
     const int firstTile = group * tilesPerGroup;

@@ -17,6 +17,15 @@
 // These functions are shared with gpu_persistent.cl (weights in local memory there), which
 // is why the product is a macro over how a weight is fetched.
 
+// The local-memory panels GPU_TILE_PRODUCT uses and this work-item's place in its tile:
+// row r and K slice s. Every tile kernel of the family opens with it.
+#define GPU_TILE_LOCALS                                                                         \
+    __local float hs[BATCH_TILE * KPANEL];                                                      \
+    __local float partial[BATCH_TILE * KSPLIT * ROWS];                                          \
+    const int l = get_local_id(0);                                                              \
+    const int r = l % ROWS;                                                                     \
+    const int s = l / ROWS
+
 // Partial products of the tile's row r, slice s, for sequences b0 .. b0 + BATCH_TILE - 1 of
 // h (row stride `stride`, K values), left in partial[BATCH_TILE][KSPLIT][ROWS].
 // WEIGHT_AT(k) is the weight of row r at k. Starts and ends with a barrier, so hs and
@@ -127,13 +136,9 @@ void gpu_step(
     const int B, const int K, const int H, const int Hp, const int step, const int chunkStart,
     const int reverse, const int outStride, const int outOffset, const int slotFloats)
 {
-    __local float hs[BATCH_TILE * KPANEL];
-    __local float partial[BATCH_TILE * KSPLIT * ROWS];
+    GPU_TILE_LOCALS;
     const int tile = get_group_id(0);
     const int b0 = get_group_id(1) * BATCH_TILE;
-    const int l = get_local_id(0);
-    const int r = l % ROWS;
-    const int s = l / ROWS;
     const int N = GATES * Hp;
     __global const float *hPrev = hist + (size_t)step * slotFloats;
     __global const weight_t *wRow = whh + tile * ROWS + r;
@@ -153,13 +158,9 @@ void gpu_projection(
     const int B, const int H, const int Hp, const int P, const int step, const int reverse,
     const int outStride, const int outOffset, const int slotFloats)
 {
-    __local float hs[BATCH_TILE * KPANEL];
-    __local float partial[BATCH_TILE * KSPLIT * ROWS];
+    GPU_TILE_LOCALS;
     const int tile = get_group_id(0);
     const int b0 = get_group_id(1) * BATCH_TILE;
-    const int l = get_local_id(0);
-    const int r = l % ROWS;
-    const int s = l / ROWS;
     const int p = tile * ROWS + r;
     const int pc = min(p, P - 1);
 #define GPU_PROJECTION_WEIGHT(k) (p < P ? LOAD_W((size_t)(k) * P + pc, whr) : 0.0f)
