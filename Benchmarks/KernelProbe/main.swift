@@ -8,7 +8,8 @@
 //
 // A tuning is space-separated key=value pairs over KernelTuning's fields (vec, gemmRows,
 // gemmTiles, stepRows, stepTiles, panelSlice, projectionRows, wideBlocks, gemmLocal, stepLocal, persistent); unnamed fields
-// take the device's defaults. Without --tuning it runs the device's defaults.
+// take the device's defaults. Without --tuning it runs the device's defaults. `window=N` (not a
+// tunable) sets the steps per window (OpenCLBackendOptions.windowSteps) of that entry.
 import Foundation
 import LSTMBenchmarks
 import LSTMOpenCL
@@ -18,11 +19,17 @@ struct ProbeError: Error, CustomStringConvertible {
     let description: String
 }
 
-func parseTuning(_ text: String, base: KernelTuning) throws -> KernelTuning {
+func parseTuning(_ text: String, base: KernelTuning) throws -> (tuning: KernelTuning, window: Int?) {
     var tuning = base
+    var window: Int?
     for pair in text.split(separator: " ") {
         let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
         guard parts.count == 2 else { throw ProbeError(description: "tuning field '\(pair)' is not key=value") }
+        if parts[0] == "window" {
+            guard let value = Int(parts[1]), value >= 1 else { throw ProbeError(description: "window takes a positive integer") }
+            window = value
+            continue
+        }
         if parts[0] == "persistent" {
             guard let value = Bool(parts[1]) else { throw ProbeError(description: "persistent takes true or false") }
             tuning.persistentRecurrence = value
@@ -43,7 +50,7 @@ func parseTuning(_ text: String, base: KernelTuning) throws -> KernelTuning {
         default: throw ProbeError(description: "unknown tuning field '\(parts[0])'")
         }
     }
-    return tuning
+    return (tuning, window)
 }
 
 func median(_ values: [Double]) -> Double {
@@ -82,14 +89,15 @@ func probe() throws {
     let model = try workload.model()
     let problem = try workload.problem()
     let precision: WeightPrecision = half ? .float16 : .float32
-    let backends = try tunings.map { tuning in
-        try OpenCLBackend(model: model, device: device, options: OpenCLBackendOptions(weightPrecision: precision, tuning: tuning, profiling: profile))
+    let backends = try tunings.map { entry in
+        try OpenCLBackend(model: model, device: device, options: OpenCLBackendOptions(
+            weightPrecision: precision, tuning: entry.tuning, profiling: profile, windowSteps: entry.window))
     }
     let reference = try backends[0].run(problem)
-    for backend in backends {
+    for (index, backend) in backends.enumerated() {
         let result = try backend.run(problem)
         let same = result.output.map(\.bitPattern) == reference.output.map(\.bitPattern)
-        print("\(backend.tuning): \(same ? "bitwise equal to the first" : "DIFFERS from the first")")
+        print("\(backend.tuning)\(tunings[index].window.map { " window=\($0)" } ?? ""): \(same ? "bitwise equal to the first" : "DIFFERS from the first")")
     }
     var times = [[Double]](repeating: [], count: backends.count)
     var fastest = [Double](repeating: .infinity, count: backends.count)
@@ -117,7 +125,7 @@ func probe() throws {
         let kernels = profiles[index].keys.sorted().map { "\($0) \(String(format: "%.3f", median(profiles[index][$0]!))) ms" }
         print(String(format: "%8.3f ms %7.1f GFLOP/s  x%.3f  min %8.3f ms x%.3f  ", ms, flops / ms / 1e6, ms / median(times[0]),
                             fastest[index], fastest[index] / fastest[0])
-              + "\(backend.tuning)" + (kernels.isEmpty ? "" : "  [" + kernels.joined(separator: ", ") + "]"))
+              + "\(backend.tuning)" + (tunings[index].window.map { " window=\($0)" } ?? "") + (kernels.isEmpty ? "" : "  [" + kernels.joined(separator: ", ") + "]"))
     }
 }
 

@@ -3,6 +3,9 @@
 // Each output is still one fma chain over k in order, so every grouping and slice depth must
 // give bitwise the one-tile results, including groups that end in a partial tile, slices that
 // do not divide K, both recurrence modes, f16 weights and the GRU (whose GEMM is shared).
+// With f16 weights and several GEMM tiles the GEMM converts each slice once into private
+// floats (GEMM_STAGED in input_projection.cl), so those runs also check the staged GEMM
+// against the unstaged one-tile GEMM.
 import LSTMCore
 import LSTMOpenCL
 import LSTMTestSupport
