@@ -10,7 +10,9 @@ the CLI also checks every result against the CPU reference and reports max_abs_e
 CPU reference's own time from one `lstm bench --device cpu --repeat 1` per workload.
 
 Writes a Markdown table (stdout, and with context to --output) and an SVG plot of GFLOP/s
-against batch size; progress goes to stderr.
+against batch size; progress goes to stderr. Each row also gives the share of CPU time the
+hypervisor took from this VM during its rounds (/proc/stat's steal): a row measured with
+more than a few percent stolen was not measured on a quiet machine.
 
     python3 Benchmarks/peers.py --lstm .build/release/lstm --rounds 5 --output Benchmarks/RESULTS.md
 """
@@ -29,6 +31,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from peers import onnx_lstm, ours, report, torch_lstm  # noqa: E402
+from peers.steal import StealMeter  # noqa: E402
 from peers.workloads import suite  # noqa: E402
 
 
@@ -103,6 +106,7 @@ def main():
         samples = {name: [] for name in peers + [f"ours {p}" for p in precisions]}
         errors = {p: [] for p in precisions}
         order = [f"ours {p}" for p in precisions] + peers
+        meter = StealMeter()
         for round_index in range(args.rounds):
             shift = round_index % len(order)
             for name in order[shift:] + order[:shift]:
@@ -117,6 +121,7 @@ def main():
                     median = time_peer(runners[name], args.repeat)
                     samples[name].append(median)
                     raw.append({"workload": workload.label, "implementation": name, "round": round_index, "median_ms": median})
+        steal = meter.share()
         reference = None
         if not args.no_reference:
             progress(f"{tag}: CPU reference (one pass)")
@@ -124,7 +129,7 @@ def main():
         for precision in precisions:
             row = {"workload": workload, "precision": precision,
                    "ours": statistics.median(samples[f"ours {precision}"]),
-                   "reference": reference, "error": max(errors[precision])}
+                   "reference": reference, "error": max(errors[precision]), "steal": steal}
             row.update({peer: statistics.median(samples[peer]) for peer in peers})
             rows.append(row)
             ratios = ", ".join(f"{row['ours'] / row[p]:.2f}x {p}" for p in peers)

@@ -16,11 +16,12 @@ def _ratio(a, b):
 
 
 def table(rows, peers):
-    """rows: dicts with workload, precision, ours, reference, error and one median per peer."""
+    """rows: dicts with workload, precision, ours, reference, error, steal (the hypervisor's share
+    of CPU time over the row's rounds, or None) and one median per peer."""
     head = ["Workload (I, H, B, T)", "weights", "ours ms", "GFLOP/s"]
     for peer in peers:
         head += [f"{peer} ms", "GFLOP/s"]
-    head += [f"ours / {peer}" for peer in peers] + ["CPU ref ms", "ref / ours", "max abs err"]
+    head += [f"ours / {peer}" for peer in peers] + ["CPU ref ms", "ref / ours", "max abs err", "VM steal"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for row in rows:
         w = row["workload"]
@@ -29,7 +30,8 @@ def table(rows, peers):
             cells += [_ms(row.get(peer)), _rate(w, row.get(peer))]
         cells += [_ratio(row["ours"], row.get(peer)) for peer in peers]
         cells += [_ms(row.get("reference")), _ratio(row.get("reference"), row["ours"]),
-                  "-" if row.get("error") is None else f"{row['error']:.1e}"]
+                  "-" if row.get("error") is None else f"{row['error']:.1e}",
+                  "-" if row.get("steal") is None else f"{100 * row['steal']:.0f} %"]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
