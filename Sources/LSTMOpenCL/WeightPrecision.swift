@@ -4,7 +4,8 @@
 public enum WeightPrecision: String, Sendable, CaseIterable {
     /// 32-bit floats: exact copies of the model's weights.
     case float32 = "f32"
-    /// IEEE half precision read with `vload_half`: half the bytes streamed per step.
+    /// IEEE half precision, converted exactly to fp32 as the kernels load it (`vcvtph2ps` on
+    /// F16C CPUs, `vload_half` elsewhere): half the bytes streamed per step.
     case float16 = "f16"
 
     /// Bytes per stored weight.
