@@ -62,8 +62,9 @@ typedef __fp16 halfv __attribute__((ext_vector_type(VEC)));
 #endif
 #else
 typedef float weight_t;
-// A vector dereference, not vload: every weight pointer is a buffer base (PoCL aligns those
-// to 128 bytes) plus a multiple of VEC floats, so the vector is naturally aligned. With
+// A vector dereference, not vload: every weight pointer is a buffer base (OpenCL aligns those
+// to CL_DEVICE_MEM_BASE_ADDR_ALIGN: at least 128 bytes, 64 in the embedded profile) plus a
+// multiple of VEC floats, so the vector is naturally aligned. With
 // vloadN PoCL's LLVM split three of the four weight loads of the recurrent tile into two
 // 256-bit halves and an insert (the insert takes a 512-bit FMA port): 13 % of the
 // recurrence's time at (512, 512, 64) on an AVX-512 Xeon.
