@@ -30,28 +30,6 @@
 // The GRU's candidate gate row within a unit's GATES rows.
 #define GRU_CANDIDATE 2
 
-// GPU_TILE_PRODUCT with the rows of gate n reading hn (row stride K) instead of h.
-#define GPU_GRU_TILE_PRODUCT(WEIGHT_AT, h, hn, K, b0, B)                                         \
-    do {                                                                                        \
-        float acc_[BATCH_TILE];                                                                 \
-        for (int bt_ = 0; bt_ < BATCH_TILE; bt_++) acc_[bt_] = 0.0f;                            \
-        __local const float *source_ = r % GATES == GRU_CANDIDATE ? hns : hs;                   \
-        for (int k0_ = 0; k0_ < (K); k0_ += KPANEL) {                                           \
-            const int span_ = min(KPANEL, (K) - k0_);                                           \
-            barrier(CLK_LOCAL_MEM_FENCE);                                                       \
-            gpu_stage_panel(hs, (h), (K), (b0), (B), k0_, span_);                               \
-            gpu_stage_panel(hns, (hn), (K), (b0), (B), k0_, span_);                             \
-            barrier(CLK_LOCAL_MEM_FENCE);                                                       \
-            for (int k_ = s; k_ < span_; k_ += KSPLIT) {                                        \
-                const float w_ = WEIGHT_AT(k0_ + k_);                                           \
-                for (int bt_ = 0; bt_ < BATCH_TILE; bt_++)                                      \
-                    acc_[bt_] = fma(w_, source_[bt_ * KPANEL + k_], acc_[bt_]);                 \
-            }                                                                                   \
-        }                                                                                       \
-        for (int bt_ = 0; bt_ < BATCH_TILE; bt_++) partial[(bt_ * KSPLIT + s) * ROWS + r] = acc_[bt_]; \
-        barrier(CLK_LOCAL_MEM_FENCE);                                                           \
-    } while (0)
-
 // The epilogue of gpu_gru_step for gate tile `tile`: reduce, add G, update the UNITS units
 // of the tile's sequences, store h to hNext and the output.
 inline void gpu_gru_epilogue(
@@ -113,7 +91,7 @@ void gpu_gru_step(
 #if LINEAR_BEFORE_RESET
     GPU_TILE_PRODUCT(GPU_GLOBAL_WEIGHT, hPrev, H, H, b0, B);
 #else
-    GPU_GRU_TILE_PRODUCT(GPU_GLOBAL_WEIGHT, hPrev, rh, H, b0, B);
+    GPU_TILE_PRODUCT_FROM(GPU_GLOBAL_WEIGHT, hPrev, H, H, b0, B, rh, hns, r % GATES == GRU_CANDIDATE);
 #endif
 #undef GPU_GLOBAL_WEIGHT
     gpu_gru_epilogue(partial, tile, b0, G + (size_t)(step - chunkStart) * B * N, bhn, hPrev,

@@ -30,19 +30,27 @@
 // h (row stride `stride`, K values), left in partial[BATCH_TILE][KSPLIT][ROWS].
 // WEIGHT_AT(k) is the weight of row r at k. Starts and ends with a barrier, so hs and
 // partial can be reused by the next tile.
-#define GPU_TILE_PRODUCT(WEIGHT_AT, h, stride, K, b0, B)                                       \
+#define GPU_TILE_PRODUCT(WEIGHT_AT, h, stride, K, b0, B) \
+    GPU_TILE_PRODUCT_FROM(WEIGHT_AT, h, stride, K, b0, B, 0, hs, 0)
+
+// GPU_TILE_PRODUCT where the rows for which USE_SECOND holds read `second` (same stride and
+// K, staged in the local panel secondLocal) instead of h: the reset-first GRU's candidate
+// rows read r⊙h (gpu_gru.cl). A literal 0 for `second` stages nothing more.
+#define GPU_TILE_PRODUCT_FROM(WEIGHT_AT, h, stride, K, b0, B, second, secondLocal, USE_SECOND)    \
     do {                                                                                        \
         float acc_[BATCH_TILE];                                                                 \
         for (int bt_ = 0; bt_ < BATCH_TILE; bt_++) acc_[bt_] = 0.0f;                            \
+        __local const float *source_ = (USE_SECOND) ? (secondLocal) : hs;                       \
         for (int k0_ = 0; k0_ < (K); k0_ += KPANEL) {                                           \
             const int span_ = min(KPANEL, (K) - k0_);                                           \
             barrier(CLK_LOCAL_MEM_FENCE);                                                       \
             gpu_stage_panel(hs, (h), (stride), (b0), (B), k0_, span_);                          \
+            if ((second) != 0) gpu_stage_panel((secondLocal), (second), (stride), (b0), (B), k0_, span_); \
             barrier(CLK_LOCAL_MEM_FENCE);                                                       \
             for (int k_ = s; k_ < span_; k_ += KSPLIT) {                                        \
                 const float w_ = WEIGHT_AT(k0_ + k_);                                           \
                 for (int bt_ = 0; bt_ < BATCH_TILE; bt_++)                                      \
-                    acc_[bt_] = fma(w_, hs[bt_ * KPANEL + k_], acc_[bt_]);                      \
+                    acc_[bt_] = fma(w_, source_[bt_ * KPANEL + k_], acc_[bt_]);                 \
             }                                                                                   \
         }                                                                                       \
         for (int bt_ = 0; bt_ < BATCH_TILE; bt_++) partial[(bt_ * KSPLIT + s) * ROWS + r] = acc_[bt_]; \
