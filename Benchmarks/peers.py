@@ -12,7 +12,10 @@ CPU reference's own time from one `lstm bench --device cpu --repeat 1` per workl
 Writes a Markdown table (stdout, and with context to --output) and an SVG plot of GFLOP/s
 against batch size; progress goes to stderr. Each row also gives the share of CPU time the
 hypervisor took from this VM during its rounds (/proc/stat's steal): a row measured with
-more than a few percent stolen was not measured on a quiet machine.
+more than a few percent stolen was not measured on a quiet machine. Unless --no-peak, every
+round also samples the machine's FMA peak (Benchmarks/fma_peak, widest vectors, every core)
+in the same rotation, and each row gives ours' and each peer's fraction of the median peak
+of its own rounds.
 
     python3 Benchmarks/peers.py --lstm .build/release/lstm --rounds 5 --output Benchmarks/RESULTS.md
 """
@@ -31,6 +34,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from peers import onnx_lstm, ours, report, torch_lstm  # noqa: E402
+from peers.peak import PeakMeter  # noqa: E402
 from peers.steal import StealMeter  # noqa: E402
 from peers.workloads import suite  # noqa: E402
 
@@ -85,6 +89,7 @@ def main():
     parser.add_argument("--threads", type=int, default=None, help="intra-op threads of the peers (default: theirs)")
     parser.add_argument("--no-torch", action="store_true", help="skip PyTorch even when installed")
     parser.add_argument("--no-reference", action="store_true", help="skip timing our CPU reference")
+    parser.add_argument("--no-peak", action="store_true", help="skip sampling the FMA peak between rounds")
     parser.add_argument("--output", help="write the report (machine, command, date, table) to this Markdown file")
     parser.add_argument("--plot", default=None, help="SVG plot path (default: beside --output, else none)")
     parser.add_argument("--json", help="write every measurement as JSON here")
@@ -96,6 +101,7 @@ def main():
     peers = ["onnxruntime"] + ([] if args.no_torch or not torch_lstm.available() else ["torch"])
     progress(f"peers: {', '.join(peers)}; {len(workloads)} workloads x {args.rounds} rounds")
 
+    peak = None if args.no_peak else PeakMeter()
     rows, raw = [], []
     for index, workload in enumerate(workloads, 1):
         tag = f"[{index}/{len(workloads)}] {workload.label}"
@@ -105,13 +111,18 @@ def main():
         precisions = ["f32"] + (["f16"] if args.f16 == "all" or (args.f16 == "b1" and workload.batch == 1) else [])
         samples = {name: [] for name in peers + [f"ours {p}" for p in precisions]}
         errors = {p: [] for p in precisions}
-        order = [f"ours {p}" for p in precisions] + peers
+        order = [f"ours {p}" for p in precisions] + peers + ([] if peak is None else ["peak"])
+        peaks = []
         meter = StealMeter()
         for round_index in range(args.rounds):
             shift = round_index % len(order)
             for name in order[shift:] + order[:shift]:
                 progress(f"{tag} round {round_index + 1}/{args.rounds}: {name}")
-                if name.startswith("ours"):
+                if name == "peak":
+                    peaks.append(peak.sample())
+                    raw.append({"workload": workload.label, "implementation": "fma peak", "round": round_index,
+                                "gflops": peaks[-1], "vector_bits": peak.width, "threads": peak.threads})
+                elif name.startswith("ours"):
                     precision = name.split()[1]
                     result = ours.bench(args.lstm, workload, repeat=args.repeat, warmup=args.warmup, precision=precision)
                     samples[name].append(result["median_ms"])
@@ -129,12 +140,16 @@ def main():
         for precision in precisions:
             row = {"workload": workload, "precision": precision,
                    "ours": statistics.median(samples[f"ours {precision}"]),
-                   "reference": reference, "error": max(errors[precision]), "steal": steal}
+                   "reference": reference, "error": max(errors[precision]), "steal": steal,
+                   "peak": statistics.median(peaks) if peaks else None}
             row.update({peer: statistics.median(samples[peer]) for peer in peers})
             rows.append(row)
             ratios = ", ".join(f"{row['ours'] / row[p]:.2f}x {p}" for p in peers)
-            progress(f"{tag} {precision}: ours {row['ours']:.2f} ms ({ratios})")
+            fraction = "" if row["peak"] is None else f"; {workload.flops / row['ours'] / 1e6 / row['peak']:.0%} of a {row['peak']:.0f} GFLOP/s peak"
+            progress(f"{tag} {precision}: ours {row['ours']:.2f} ms ({ratios}{fraction})")
 
+    if peak is not None:
+        peak.close()
     markdown = report.table(rows, peers)
     print(markdown)
     plot_path = args.plot or (os.path.join(os.path.dirname(args.output) or ".", "peers_gflops.svg") if args.output else None)
@@ -164,7 +179,10 @@ def main():
                          f"- Protocol: {args.rounds} interleaved rounds, {args.repeat} timed passes per round "
                          f"({args.warmup} untimed before ours, 1 before each peer); medians of per-round medians; "
                          "ratios of medians. Ours run with POCL_AFFINITY="
-                         f"{ours.ENVIRONMENT.get('POCL_AFFINITY', '1 (set by lstm itself)')}.\n\n")
+                         f"{ours.ENVIRONMENT.get('POCL_AFFINITY', '1 (set by lstm itself)')}."
+                         + ("" if peak is None else f" FMA peak: Benchmarks/fma_peak, {peak.width}-bit vectors, {peak.threads} threads, "
+                            "sampled once per round in the same rotation; each row's fraction of peak uses the median of its rounds.")
+                         + "\n\n")
             handle.write(markdown + "\n")
             if plot_path:
                 handle.write(f"\n![GFLOP/s against batch size]({os.path.basename(plot_path)})\n")

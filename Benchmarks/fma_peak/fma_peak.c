@@ -3,6 +3,8 @@
 // the CPU has AVX-512F, 512-bit vectors. Prints GFLOP/s per width for 1 and N threads.
 // Build and run:  cc -O2 -march=native -pthread Benchmarks/fma_peak/fma_peak.c -o /tmp/fma_peak && /tmp/fma_peak
 // (or `make fma-peak`). Median of 5 runs per configuration; run it on a quiet machine.
+// `fma_peak --widest [threads]` prints only the widest width at `threads` (default: every
+// core), one line: what peers.py samples between its rounds for the fraction of peak.
 #include <immintrin.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -79,10 +81,20 @@ static void measure(const char *label, void *(*body)(void *), int threads, int l
 
 int main(int argc, char **argv) {
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    int threads = argc > 1 ? atoi(argv[1]) : (int)cores;
-    if (threads < 1 || threads > 64) {
-        fprintf(stderr, "usage: %s [threads 1-64]\n", argv[0]);
+    const int widest = argc > 1 && strcmp(argv[1], "--widest") == 0;
+    const int threadArgument = 1 + widest;
+    int threads = argc > threadArgument ? atoi(argv[threadArgument]) : (int)cores;
+    if (threads < 1 || threads > 64 || argc > threadArgument + 1) {
+        fprintf(stderr, "usage: %s [--widest] [threads 1-64]\n", argv[0]);
         return 64;
+    }
+    if (widest) {
+#ifdef __AVX512F__
+        measure("512-bit", run512, threads, 16);
+#else
+        measure("256-bit", run256, threads, 8);
+#endif
+        return sink == 12345.0f;
     }
     printf("fma peak, %d chains per thread\n", CHAINS);
     measure("256-bit", run256, 1, 8);

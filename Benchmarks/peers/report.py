@@ -15,13 +15,22 @@ def _ratio(a, b):
     return "-" if a is None or b is None else f"{a / b:.2f}"
 
 
+def _share(workload, ms, peak):
+    return "-" if ms is None or peak is None else f"{workload.flops / ms / 1e6 / peak:.0%}"
+
+
 def table(rows, peers):
     """rows: dicts with workload, precision, ours, reference, error, steal (the hypervisor's share
-    of CPU time over the row's rounds, or None) and one median per peer."""
+    of CPU time over the row's rounds, or None), peak (the median FMA peak of the row's rounds
+    in GFLOP/s, or None) and one median per peer. The peak columns appear when any row has one."""
+    with_peak = any(row.get("peak") is not None for row in rows)
     head = ["Workload (I, H, B, T)", "weights", "ours ms", "GFLOP/s"]
     for peer in peers:
         head += [f"{peer} ms", "GFLOP/s"]
-    head += [f"ours / {peer}" for peer in peers] + ["CPU ref ms", "ref / ours", "max abs err", "VM steal"]
+    head += [f"ours / {peer}" for peer in peers]
+    if with_peak:
+        head += ["FMA peak GFLOP/s", "ours of peak"] + [f"{peer} of peak" for peer in peers]
+    head += ["CPU ref ms", "ref / ours", "max abs err", "VM steal"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for row in rows:
         w = row["workload"]
@@ -29,6 +38,10 @@ def table(rows, peers):
         for peer in peers:
             cells += [_ms(row.get(peer)), _rate(w, row.get(peer))]
         cells += [_ratio(row["ours"], row.get(peer)) for peer in peers]
+        if with_peak:
+            peak = row.get("peak")
+            cells += ["-" if peak is None else f"{peak:.0f}", _share(w, row["ours"], peak)]
+            cells += [_share(w, row.get(peer), peak) for peer in peers]
         cells += [_ms(row.get("reference")), _ratio(row.get("reference"), row["ours"]),
                   "-" if row.get("error") is None else f"{row['error']:.1e}",
                   "-" if row.get("steal") is None else f"{100 * row['steal']:.0f} %"]
