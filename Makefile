@@ -6,11 +6,12 @@
 #   make bench    release build, then `lstm bench` (BENCH_ARGS="--suite all --json" for more)
 #   make verify   release build, then `lstm verify`
 #   make fma-peak the machine's measured FMA peak (Benchmarks/fma_peak), for RESULTS.md
+#   make tile-loop the kernels' register tile against that peak, weights in L1, L2 or beyond
 SWIFT ?= swift
 BENCH_ARGS ?=
 RELEASE_FLAGS = -c release --static-swift-stdlib
 
-.PHONY: demo test build release bench verify deps fma-peak
+.PHONY: demo test build release bench verify deps fma-peak tile-loop
 
 deps:
 	./scripts/install-opencl.sh
@@ -36,3 +37,8 @@ verify: release
 fma-peak:
 	$${CC:-cc} -O2 -march=native -pthread Benchmarks/fma_peak/fma_peak.c -o .build/fma_peak
 	./.build/fma_peak
+
+tile-loop:
+	mkdir -p .build
+	$${CC:-cc} -O2 -march=native Benchmarks/fma_peak/tile_loop.c -o .build/tile_loop
+	./.build/tile_loop

@@ -41,10 +41,11 @@ __attribute__((always_inline)) inline void NAME(                                
     for (int i = 0; i < STEP_ROWS; i++) {                                                        \
         if (i < rows) v[i] = vectors + (size_t)(firstRow + i) * K;                              \
     }                                                                                            \
-    for (int k = 0; k < K; k++) {                                                                \
+    __global const weight_t *weights = panel + FIRST_GATE * VEC;                                 \
+    for (int k = 0; k < K; k++, weights += BLOCK_COLUMNS) {                                      \
         floatv w[GATE_SPAN];                                                                     \
         _Pragma("unroll")                                                                        \
-        for (int g = 0; g < GATE_SPAN; g++) w[g] = LOAD_W(GATES * k + FIRST_GATE + g, panel);        \
+        for (int g = 0; g < GATE_SPAN; g++) w[g] = LOAD_W(g, weights);                           \
         _Pragma("unroll")                                                                        \
         for (int i = 0; i < STEP_ROWS; i++) {                                                    \
             if (i < rows) {                                                                      \
