@@ -35,6 +35,7 @@ verify: release
 	"$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/lstm" verify
 
 fma-peak:
+	mkdir -p .build
 	$${CC:-cc} -O2 -march=native -pthread Benchmarks/fma_peak/fma_peak.c -o .build/fma_peak
 	./.build/fma_peak
 

@@ -145,7 +145,8 @@ def main():
             row.update({peer: statistics.median(samples[peer]) for peer in peers})
             rows.append(row)
             ratios = ", ".join(f"{row['ours'] / row[p]:.2f}x {p}" for p in peers)
-            fraction = "" if row["peak"] is None else f"; {workload.flops / row['ours'] / 1e6 / row['peak']:.0%} of a {row['peak']:.0f} GFLOP/s peak"
+            fraction = "" if row["peak"] is None else \
+                f"; {report.share_of_peak(workload, row['ours'], row['peak'])} of a {row['peak']:.0f} GFLOP/s peak"
             progress(f"{tag} {precision}: ours {row['ours']:.2f} ms ({ratios}{fraction})")
 
     if peak is not None:

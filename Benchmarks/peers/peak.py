@@ -3,6 +3,7 @@ built for this CPU (cc -O2 -march=native) and run as `fma_peak --widest N` on ev
 On a shared VM the peak moves from minute to minute, so each row's fraction of peak divides
 by the peak measured during that row's own rounds, not by one figure for the whole run."""
 
+import atexit
 import os
 import re
 import shutil
@@ -13,13 +14,15 @@ SOURCE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))
 
 
 class PeakMeter:
-    """Builds the program once; `sample()` returns one median GFLOP/s of the widest vectors."""
+    """Builds the program once into a temporary folder (removed at exit or by `close()`);
+    `sample()` returns one median GFLOP/s of the widest vectors."""
 
     def __init__(self, threads=None):
         compiler = os.environ.get("CC") or shutil.which("cc") or shutil.which("clang") or shutil.which("gcc")
         if compiler is None:
-            raise SystemExit("--peak needs a C compiler (cc, clang or gcc) to build Benchmarks/fma_peak; or pass --no-peak")
+            raise SystemExit("sampling the FMA peak needs a C compiler (cc, clang or gcc) for Benchmarks/fma_peak; or pass --no-peak")
         self.folder = tempfile.mkdtemp(prefix="fma_peak.")
+        atexit.register(self.close)  # the build folder goes however the run ends
         self.binary = os.path.join(self.folder, "fma_peak")
         build = subprocess.run([compiler, "-O2", "-march=native", "-pthread", SOURCE, "-o", self.binary],
                                capture_output=True, text=True)

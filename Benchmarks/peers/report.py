@@ -15,7 +15,8 @@ def _ratio(a, b):
     return "-" if a is None or b is None else f"{a / b:.2f}"
 
 
-def _share(workload, ms, peak):
+def share_of_peak(workload, ms, peak):
+    """The fraction of an FMA peak (GFLOP/s) that `ms` per pass of `workload` is, as "52%"."""
     return "-" if ms is None or peak is None else f"{workload.flops / ms / 1e6 / peak:.0%}"
 
 
@@ -40,8 +41,8 @@ def table(rows, peers):
         cells += [_ratio(row["ours"], row.get(peer)) for peer in peers]
         if with_peak:
             peak = row.get("peak")
-            cells += ["-" if peak is None else f"{peak:.0f}", _share(w, row["ours"], peak)]
-            cells += [_share(w, row.get(peer), peak) for peer in peers]
+            cells += ["-" if peak is None else f"{peak:.0f}", share_of_peak(w, row["ours"], peak)]
+            cells += [share_of_peak(w, row.get(peer), peak) for peer in peers]
         cells += [_ms(row.get("reference")), _ratio(row.get("reference"), row["ours"]),
                   "-" if row.get("error") is None else f"{row['error']:.1e}",
                   "-" if row.get("steal") is None else f"{100 * row['steal']:.0f} %"]
