@@ -93,11 +93,12 @@ func probe() throws {
         try OpenCLBackend(model: model, device: device, options: OpenCLBackendOptions(
             weightPrecision: precision, tuning: entry.tuning, profiling: profile, windowSteps: entry.window))
     }
+    let labels = zip(backends, tunings).map { backend, entry in "\(backend.tuning)" + (entry.window.map { " window=\($0)" } ?? "") }
     let reference = try backends[0].run(problem)
     for (index, backend) in backends.enumerated() {
         let result = try backend.run(problem)
         let same = result.output.map(\.bitPattern) == reference.output.map(\.bitPattern)
-        print("\(backend.tuning)\(tunings[index].window.map { " window=\($0)" } ?? ""): \(same ? "bitwise equal to the first" : "DIFFERS from the first")")
+        print("\(labels[index]): \(same ? "bitwise equal to the first" : "DIFFERS from the first")")
     }
     var times = [[Double]](repeating: [], count: backends.count)
     var fastest = [Double](repeating: .infinity, count: backends.count)
@@ -120,12 +121,12 @@ func probe() throws {
     }
     let flops = workload.flops
     print("\(workload) \(precision.rawValue) on \(device.name), \(sizes["rounds"]!) rounds x \(sizes["repeat"]!) passes")
-    for (index, backend) in backends.enumerated() {
+    for index in backends.indices {
         let ms = median(times[index])
         let kernels = profiles[index].keys.sorted().map { "\($0) \(String(format: "%.3f", median(profiles[index][$0]!))) ms" }
         print(String(format: "%8.3f ms %7.1f GFLOP/s  x%.3f  min %8.3f ms x%.3f  ", ms, flops / ms / 1e6, ms / median(times[0]),
                             fastest[index], fastest[index] / fastest[0])
-              + "\(backend.tuning)" + (tunings[index].window.map { " window=\($0)" } ?? "") + (kernels.isEmpty ? "" : "  [" + kernels.joined(separator: ", ") + "]"))
+              + labels[index] + (kernels.isEmpty ? "" : "  [" + kernels.joined(separator: ", ") + "]"))
     }
 }
 
