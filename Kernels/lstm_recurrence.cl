@@ -8,17 +8,29 @@
 // per step window (firstStep, stepCount): G holds the window's input projections.
 // Per step and phase the work is a list of tiles, split into one contiguous range per
 // worker. A worker claims runs of tiles from its own range from a counter (guided: a quarter of what
-// is left per worker, at least `claim` tiles), then steals from the other ranges, adds the
-// number of tiles it finished to a done counter and spins until that reaches the tile count.
-// A worker only ever waits for tiles that another *running* worker has claimed, so the
-// kernel cannot deadlock however many of its groups run at once (one alone does all the
-// work): correct without the co-residency guarantee OpenCL does not give. On a CPU shared
-// with other busy processes a worker can be preempted while it holds tiles; its partner
-// then stops spinning after SPIN_LIMIT polls and leaves the launch to it (spinning on
-// would keep the core from the preempted worker: 2-4x slower steps in that case). Ownership keeps a
-// worker on the same weights step after step, so its share of W_hh stays in its own L2
-// cache when it fits, and odd steps walk the ranges backwards so that even a share larger
-// than L2 starts each step with the part it touched last (-10 % per step at batch 1).
+// is left per worker, at least `claim` tiles), then steals from the other ranges, and waits
+// until every tile of the step is done. Ownership keeps a worker on the same weights step
+// after step, so its share of W_hh stays in its own L2 cache when it fits, and odd steps walk
+// the ranges backwards so that even a share larger than L2 starts each step with the part it
+// touched last (-10 % per step at batch 1).
+//
+// Rescue. A worker never waits long for another: after `rescuePolls` polls of the step's done
+// counter (the host's LSTMCellKernels.rescuePolls) it computes every
+// tile of the step that is not done yet itself, whoever claimed it. On a shared machine the
+// hypervisor or the OS takes a worker off its core for milliseconds at a time; its partner then
+// carries on alone, and the preempted worker, when it runs again, finishes the tile it was in,
+// finds the steps after it done and catches up. (Before, the partner left the launch after a
+// millisecond of spinning and the rest of the window ran on one worker: on a shared 2-vCPU
+// VM that happened in most batch-1 windows.) It also makes the kernel finish however many of
+// its groups run at once, without the co-residency guarantee OpenCL does not give: one group
+// alone does all the work. Rescue is possible because a tile is a pure function of
+// state that no launch overwrites: step s reads h and c from slot s and writes slot s + 1 of
+// rings of `ringSlots` = window + 1 slots (step 0 reads the initial state, hInit and cInit),
+// so a tile computed twice, or finished late by a preempted worker, writes the same values to
+// the same places. The same code on the same inputs gives the same bits, so which worker
+// computes a tile never changes the result.
+// Completion: flags[phase][tile] counts the steps whose tile is done; the first worker to
+// move it from s to s + 1 (compare-and-swap) adds the tile to the step's done counter.
 //
 // Fast-path assumptions (the host picks this kernel for CPU devices only): global atomics
 // order the plain loads and stores around them and make one group's writes visible to
@@ -31,68 +43,106 @@
 // (direction, group of WIDE_BLOCKS blocks) for enough independent fma chains; 1 =
 // projection (HAS_PROJECTION only), which needs every unit of phase 0.
 // Per-direction buffers (the second set is ignored when directions == 1): G, whh, peephole,
-// the hidden pair hA/hB (hA is read at even steps), c, hRaw and whr. Direction 1 runs in
-// reverse time and writes output columns from K (the output size) on.
-// sync: ints [all steps of the layer][2 phases][workers + 1 counters][SYNC_STRIDE]; one
-// cache line per counter so the workers' claim counters do not share a line.
+// hInit [B][K] and cInit [B][Hp] (the state before step 0), the rings hRing [ringSlots][B][K],
+// cRing and hRawRing [ringSlots][B][Hp], and whr. Direction 1 runs in reverse time and writes
+// output columns from K (the output size) on.
+// sync: ints [2 phases][flagStride tile flags], then [all steps of the layer][2 phases]
+// [workers + 1 counters][SYNC_STRIDE]; one cache line per counter so the workers' claim
+// counters do not share a line.
 
 #define SYNC_STRIDE 16
 
-// A poll hits L1 and takes about 2 cycles (timed with the cycle counter on the Xeon), so
-// 2^20 polls is about a millisecond. 2^18 (a quarter of that) was shorter than the pauses
-// a shared VM gives a vCPU: at (512, 512, 64, 100) a worker gave up in 15-25 % of the
-// windows, and the rest of each such window ran on one worker; 2^21 gave up 2-4x less often.
-#ifndef SPIN_LIMIT
-#define SPIN_LIMIT (1 << 20)
-#endif
+// The slot of step `step`'s input state in a ring of `slots` slots of `size` floats; step 0
+// reads the initial state.
+inline __global float *state_slot(__global float *ring, __global float *initial, int step, int slots, size_t size) {
+    return step == 0 ? initial : ring + (size_t)(step % slots) * size;
+}
 
-// Spin until *counter >= target, then an atomic read-modify-write so no later load can be
-// executed (or compiled) before the barrier. Gives up after SPIN_LIMIT polls (about a
-// millisecond, see above) and returns 0: the tiles it waits for belong to a worker the OS has taken
-// off its core, and spinning on would keep that core from it.
-inline int wait_for(volatile __global int *counter, const int target) {
-    for (int poll = 0; poll < SPIN_LIMIT; poll++) {
-        if (*counter >= target) {
-            atomic_or(counter, 0);
-            return 1;
+// Computes tile `rest` of direction d at (step, phase) and returns 1 when this call was the
+// first to complete it.
+inline int run_tile(
+    const int d, const int rest, const int tile, const int phase, const int step, volatile __global int *flags,
+    __global const float *G0, __global const float *G1,
+    __global const weight_t *whh0, __global const weight_t *whh1,
+    __global const float *peephole0, __global const float *peephole1,
+    __global float *hInit0, __global float *hInit1, __global float *cInit0, __global float *cInit1,
+    __global float *hRing0, __global float *hRing1, __global float *cRing0, __global float *cRing1,
+    __global float *hRawRing0, __global float *hRawRing1,
+    __global const weight_t *whr0, __global const weight_t *whr1,
+    __global float *out, __global const int *lengths,
+    int B, int K, int H, int blocks, int firstStep, int outStride, int ringSlots, int rowGroups)
+{
+    const int Hp = blocks * VEC;
+    const size_t hSize = (size_t)B * K, cSize = (size_t)B * Hp;
+    __global float *hPrev = state_slot(d ? hRing1 : hRing0, d ? hInit1 : hInit0, step, ringSlots, hSize);
+    __global float *hNext = (d ? hRing1 : hRing0) + (size_t)((step + 1) % ringSlots) * hSize;
+    __global float *cPrev = state_slot(d ? cRing1 : cRing0, d ? cInit1 : cInit0, step, ringSlots, cSize);
+    __global float *cNext = (d ? cRing1 : cRing0) + (size_t)((step + 1) % ringSlots) * cSize;
+    __global float *hRaw = (d ? hRawRing1 : hRawRing0) + (size_t)(step % ringSlots) * cSize;
+    if (phase == 0) {
+        __global const float *G = (d ? G1 : G0) + (size_t)(step - firstStep) * blocks * B * BLOCK_COLUMNS;
+        __global const weight_t *whh = d ? whh1 : whh0;
+        __global const float *peephole = d ? peephole1 : peephole0;
+        if (B == 1 && WIDE_BLOCKS * (rest + 1) <= blocks) {
+            wide_step_tile(0, WIDE_BLOCKS * rest, G, whh, peephole, hPrev, hNext, cPrev, cNext, out, hRaw,
+                           lengths, B, K, H, blocks, step, d, outStride, d * K);
+        } else if (B == 1) {
+            for (int u = WIDE_BLOCKS * rest; u < blocks; u++) {
+                step_block(0, u, G, whh, peephole, hPrev, hNext, cPrev, cNext, out, hRaw, lengths,
+                           B, K, H, blocks, step, d, outStride, d * K);
+            }
+        } else {
+            const int u = rest / rowGroups;
+            step_block((rest - u * rowGroups) * STEP_GROUP_ROWS, u, G, whh, peephole, hPrev, hNext, cPrev, cNext, out,
+                       hRaw, lengths, B, K, H, blocks, step, d, outStride, d * K);
         }
     }
-    return 0;
+#if HAS_PROJECTION
+    else {
+        const int projectionRowTiles = (B + PROJ_ROWS - 1) / PROJ_ROWS;
+        const int pb = rest / projectionRowTiles;
+        projection_block((rest - pb * projectionRowTiles) * PROJ_ROWS, pb, hRaw, d ? whr1 : whr0,
+                         hPrev, hNext, out, lengths, B, H, Hp, K, step, d, outStride, d * K);
+    }
+#endif
+    return atomic_cmpxchg(flags + tile, step, step + 1) == step;
 }
+
+#define TILE_ARGUMENTS \
+    G0, G1, whh0, whh1, peephole0, peephole1, hInit0, hInit1, cInit0, cInit1, hRing0, hRing1, cRing0, cRing1, \
+    hRawRing0, hRawRing1, whr0, whr1, out, lengths, B, K, H, blocks, firstStep, outStride, ringSlots, rowGroups
 
 __kernel void lstm_recurrence(
     __global const float *G0, __global const float *G1,
     __global const weight_t *whh0, __global const weight_t *whh1,
     __global const float *peephole0, __global const float *peephole1,
-    __global float *hA0, __global float *hB0, __global float *hA1, __global float *hB1,
-    __global float *c0, __global float *c1,
-    __global float *hRaw0, __global float *hRaw1,
+    __global float *hInit0, __global float *hInit1, __global float *cInit0, __global float *cInit1,
+    __global float *hRing0, __global float *hRing1, __global float *cRing0, __global float *cRing1,
+    __global float *hRawRing0, __global float *hRawRing1,
     __global const weight_t *whr0, __global const weight_t *whr1,
     __global float *out, __global const int *lengths, __global int *sync,
-    int B, int K, int H, int blocks, int firstStep, int stepCount, int directions, int outStride, int claim)
+    int B, int K, int H, int blocks, int firstStep, int stepCount, int directions, int outStride, int claim,
+    int ringSlots, int flagStride, int rescuePolls)
 {
     const int worker = get_group_id(0);
     const int workers = get_num_groups(0);
     const int counterCount = workers + 1;
     const int rowGroups = (B + STEP_GROUP_ROWS - 1) / STEP_GROUP_ROWS;
     // Batch 1: tiles of WIDE_BLOCKS blocks (wide_step_tile); otherwise (row group, block).
-    const int wide = B == 1;
-    const int gateTiles = wide ? (blocks + WIDE_BLOCKS - 1) / WIDE_BLOCKS : rowGroups * blocks;
+    const int gateTiles = B == 1 ? (blocks + WIDE_BLOCKS - 1) / WIDE_BLOCKS : rowGroups * blocks;
 #if HAS_PROJECTION
-    const int Hp = blocks * VEC;
-    const int projectionRowTiles = (B + PROJ_ROWS - 1) / PROJ_ROWS;
-    const int projectionTiles = projectionRowTiles * ((K + VEC - 1) / VEC);
+    const int projectionTiles = (B + PROJ_ROWS - 1) / PROJ_ROWS * ((K + VEC - 1) / VEC);
     const int phases = 2;
 #else
     const int phases = 1;
 #endif
+    volatile __global int *counterBase = sync + 2 * flagStride;
 
-    const size_t gatesPerStep = (size_t)blocks * B * BLOCK_COLUMNS;
     for (int step = firstStep; step < firstStep + stepCount; step++) {
         const int odd = step & 1;
-        const size_t gateOffset = (step - firstStep) * gatesPerStep;
         for (int phase = 0; phase < phases; phase++) {
-            volatile __global int *counters = sync + (size_t)(step * 2 + phase) * counterCount * SYNC_STRIDE;
+            volatile __global int *counters = counterBase + (size_t)(step * 2 + phase) * counterCount * SYNC_STRIDE;
+            volatile __global int *flags = sync + phase * flagStride;
 #if HAS_PROJECTION
             const int perDirection = phase == 0 ? gateTiles : projectionTiles;
 #else
@@ -124,45 +174,27 @@ __kernel void lstm_recurrence(
                         // last are still in its L2 cache when it starts the next step.
                         const int tile = odd ? lo + hi - 1 - claimed : claimed;
                         const int d = tile >= perDirection;
-                        const int rest = tile - d * perDirection;
-                        __global float *hA = d ? hA1 : hA0;
-                        __global float *hB = d ? hB1 : hB0;
-                        __global float *hPrev = odd ? hB : hA;
-                        __global float *hNext = odd ? hA : hB;
-                        __global float *hRaw = d ? hRaw1 : hRaw0;
-                        __global const float *G = (d ? G1 : G0) + gateOffset;
-                        __global const weight_t *whh = d ? whh1 : whh0;
-                        __global const float *peephole = d ? peephole1 : peephole0;
-                        __global float *c = d ? c1 : c0;
-                        if (phase == 0 && wide && WIDE_BLOCKS * (rest + 1) <= blocks) {
-                            wide_step_tile(0, WIDE_BLOCKS * rest, G, whh, peephole, hPrev, hNext, c, out, hRaw,
-                                           lengths, B, K, H, blocks, step, d, outStride, d * K);
-                        } else if (phase == 0 && wide) {
-                            for (int u = WIDE_BLOCKS * rest; u < blocks; u++) {
-                                step_block(0, u, G, whh, peephole, hPrev, hNext, c, out, hRaw, lengths,
-                                           B, K, H, blocks, step, d, outStride, d * K);
-                            }
-                        } else if (phase == 0) {
-                            const int u = rest / rowGroups;
-                            step_block((rest - u * rowGroups) * STEP_GROUP_ROWS, u, G, whh, peephole, hPrev, hNext, c, out,
-                                       hRaw, lengths, B, K, H, blocks, step, d, outStride, d * K);
-                        }
-#if HAS_PROJECTION
-                        else {
-                            const int pb = rest / projectionRowTiles;
-                            projection_block((rest - pb * projectionRowTiles) * PROJ_ROWS, pb, hRaw, d ? whr1 : whr0,
-                                             hPrev, hNext, out, lengths, B, H, Hp, K, step, d, outStride, d * K);
-                        }
-#endif
+                        finished += run_tile(d, tile - d * perDirection, tile, phase, step, flags, TILE_ARGUMENTS);
                     }
-                    finished += stop - start;
                 }
             }
             volatile __global int *done = counters + workers * SYNC_STRIDE;
-            atomic_add(done, finished);
-            // A worker that gives up leaves the launch; it has finished every tile it
-            // claimed, and the others claim all of its range from the next step on.
-            if (!wait_for(done, total)) return;
+            if (finished > 0) atomic_add(done, finished);
+            for (int poll = 0; *done < total; poll++) {
+                if (poll < rescuePolls) continue;
+                // Whoever holds the missing tiles is not running: compute them here. After
+                // this pass every tile of the step is done, by this worker or another.
+                int rescued = 0;
+                for (int tile = 0; tile < total; tile++) {
+                    if (flags[tile] != step) continue;
+                    const int d = tile >= perDirection;
+                    rescued += run_tile(d, tile - d * perDirection, tile, phase, step, flags, TILE_ARGUMENTS);
+                }
+                if (rescued > 0) atomic_add(done, rescued);
+                break;
+            }
+            // No load of the next phase may be executed (or compiled) before the barrier.
+            atomic_or(done, 0);
         }
     }
 }

@@ -13,7 +13,8 @@
 //
 // Buffers: G [window steps][Hp/VEC][B][GATES*VEC] (input_projection.cl) whose first step is
 // windowStart; whh packed [Hp/VEC][K][GATES*VEC] (K = recurrent size: H, or P with projection);
-// peephole [3][Hp] (rows i, f, o); hPrev/hNext [B][K]; c [B][Hp]; out [T*B][outStride],
+// peephole [3][Hp] (rows i, f, o); hPrev/hNext [B][K]; cPrev/cNext [B][Hp] (one buffer,
+// updated in place, for lstm_step; per-step slots for the persistent recurrence); out [T*B][outStride],
 // this direction's columns start at outOffset; hRaw [B][Hp].
 //
 // Work-item or claimed tile (row group, u): up to STEP_TILES row tiles of STEP_ROWS sequences.
@@ -133,7 +134,7 @@ __attribute__((always_inline)) inline void cell_update(
 // zero output row at time `step`.
 __attribute__((always_inline)) inline void store_row(
     const floatv cNew, const floatv hNew, const int b, const int u,
-    __global const float *hPrev, __global float *hNext, __global float *c,
+    __global const float *hPrev, __global float *hNext, __global const float *cPrev, __global float *cNext,
     __global float *out, __global float *hRaw, __global const int *lengths,
     int B, int K, int H, int blocks, int step, int reverse, int outStride, int outOffset)
 {
@@ -142,6 +143,7 @@ __attribute__((always_inline)) inline void store_row(
     const int unitsHere = min(VEC, H - firstUnit);
     const int length = lengths[b];
     if (step >= length) {
+        VSTORE(VLOAD(0, cPrev + (size_t)b * Hp + firstUnit), 0, cNext + (size_t)b * Hp + firstUnit);
 #if !HAS_PROJECTION
         __global float *zeroRow = out + (size_t)(step * B + b) * outStride + outOffset + firstUnit;
         for (int j = 0; j < unitsHere; j++) {
@@ -151,7 +153,7 @@ __attribute__((always_inline)) inline void store_row(
 #endif
         return;
     }
-    VSTORE(cNew, 0, c + (size_t)b * Hp + firstUnit);
+    VSTORE(cNew, 0, cNext + (size_t)b * Hp + firstUnit);
 #if HAS_PROJECTION
     VSTORE(hNew, 0, hRaw + (size_t)b * Hp + firstUnit);
 #else
@@ -176,7 +178,7 @@ __attribute__((always_inline)) inline void store_row(
 // are complete in acc (a literal `rows` at each call).
 __attribute__((always_inline)) inline void update_rows(
     const int rows, const int firstRow, const int u, floatv (*acc)[GATES], __global const float *peephole,
-    __global const float *hPrev, __global float *hNext, __global float *c,
+    __global const float *hPrev, __global float *hNext, __global const float *cPrev, __global float *cNext,
     __global float *out, __global float *hRaw, __global const int *lengths,
     int B, int K, int H, int blocks, int step, int reverse, int outStride, int outOffset)
 {
@@ -186,14 +188,14 @@ __attribute__((always_inline)) inline void update_rows(
     #pragma unroll
     for (int i = 0; i < STEP_ROWS; i++) {
         if (i < rows) {
-            const floatv cPrev = VLOAD(0, c + (size_t)(firstRow + i) * Hp + VEC * u);
-            cell_update(acc[i], cPrev, peephole, u, Hp, &cNew[i], &hNew[i]);
+            const floatv cOld = VLOAD(0, cPrev + (size_t)(firstRow + i) * Hp + VEC * u);
+            cell_update(acc[i], cOld, peephole, u, Hp, &cNew[i], &hNew[i]);
         }
     }
     #pragma unroll
     for (int i = 0; i < STEP_ROWS; i++) {
         if (i < rows) {
-            store_row(cNew[i], hNew[i], firstRow + i, u, hPrev, hNext, c, out, hRaw, lengths,
+            store_row(cNew[i], hNew[i], firstRow + i, u, hPrev, hNext, cPrev, cNext, out, hRaw, lengths,
                       B, K, H, blocks, step, reverse, outStride, outOffset);
         }
     }
@@ -218,14 +220,14 @@ __attribute__((always_inline)) inline void load_gates(
 __attribute__((always_inline)) inline void step_tile(
     const int rows, const int firstRow, const int u,
     __global const float *G, __global const weight_t *whh, __global const float *peephole,
-    __global const float *hPrev, __global float *hNext, __global float *c,
+    __global const float *hPrev, __global float *hNext, __global const float *cPrev, __global float *cNext,
     __global float *out, __global float *hRaw, __global const int *lengths,
     int B, int K, int H, int blocks, int step, int reverse, int outStride, int outOffset)
 {
     floatv acc[STEP_ROWS][GATES];
     load_gates(rows, firstRow, u, G, B, acc);
     rows_product(rows, whh + (size_t)u * K * BLOCK_COLUMNS, hPrev, firstRow, 0, K, K, acc);
-    update_rows(rows, firstRow, u, acc, peephole, hPrev, hNext, c, out, hRaw, lengths,
+    update_rows(rows, firstRow, u, acc, peephole, hPrev, hNext, cPrev, cNext, out, hRaw, lengths,
                 B, K, H, blocks, step, reverse, outStride, outOffset);
 }
 
@@ -236,7 +238,7 @@ __attribute__((always_inline)) inline void step_tile(
 void step_tiles_sliced(
     const int tiles, const int firstRow, const int u,
     __global const float *G, __global const weight_t *whh, __global const float *peephole,
-    __global const float *hPrev, __global float *hNext, __global float *c,
+    __global const float *hPrev, __global float *hNext, __global const float *cPrev, __global float *cNext,
     __global float *out, __global float *hRaw, __global const int *lengths,
     int B, int K, int H, int blocks, int step, int reverse, int outStride, int outOffset)
 {
@@ -264,7 +266,7 @@ void step_tiles_sliced(
     }
     #pragma unroll 1
     for (int s = 0; s < tiles; s++) {
-        update_rows(STEP_ROWS, firstRow + s * STEP_ROWS, u, partial[s], peephole, hPrev, hNext, c, out, hRaw,
+        update_rows(STEP_ROWS, firstRow + s * STEP_ROWS, u, partial[s], peephole, hPrev, hNext, cPrev, cNext, out, hRaw,
                     lengths, B, K, H, blocks, step, reverse, outStride, outOffset);
     }
 }
@@ -274,7 +276,7 @@ void step_tiles_sliced(
 void wide_step_tile(
     const int b, const int u,
     __global const float *G, __global const weight_t *whh, __global const float *peephole,
-    __global const float *hPrev, __global float *hNext, __global float *c,
+    __global const float *hPrev, __global float *hNext, __global const float *cPrev, __global float *cNext,
     __global float *out, __global float *hRaw, __global const int *lengths,
     int B, int K, int H, int blocks, int step, int reverse, int outStride, int outOffset)
 {
@@ -290,12 +292,12 @@ void wide_step_tile(
     floatv cNew[WIDE_BLOCKS], hNew[WIDE_BLOCKS];
     #pragma unroll
     for (int j = 0; j < WIDE_BLOCKS; j++) {
-        const floatv cPrev = VLOAD(0, c + (size_t)b * Hp + VEC * (u + j));
-        cell_update(acc[j], cPrev, peephole, u + j, Hp, &cNew[j], &hNew[j]);
+        const floatv cOld = VLOAD(0, cPrev + (size_t)b * Hp + VEC * (u + j));
+        cell_update(acc[j], cOld, peephole, u + j, Hp, &cNew[j], &hNew[j]);
     }
     #pragma unroll
     for (int j = 0; j < WIDE_BLOCKS; j++) {
-        store_row(cNew[j], hNew[j], b, u + j, hPrev, hNext, c, out, hRaw, lengths,
+        store_row(cNew[j], hNew[j], b, u + j, hPrev, hNext, cPrev, cNext, out, hRaw, lengths,
                   B, K, H, blocks, step, reverse, outStride, outOffset);
     }
 }
@@ -309,7 +311,7 @@ void wide_step_tile(
 void step_block(
     const int firstRow, const int u,
     __global const float *G, __global const weight_t *whh, __global const float *peephole,
-    __global const float *hPrev, __global float *hNext, __global float *c,
+    __global const float *hPrev, __global float *hNext, __global const float *cPrev, __global float *cNext,
     __global float *out, __global float *hRaw, __global const int *lengths,
     int B, int K, int H, int blocks, int step, int reverse, int outStride, int outOffset)
 {
@@ -317,23 +319,23 @@ void step_block(
     const int fullTiles = (end - firstRow) / STEP_ROWS;
 #if STEP_TILES > 1
     if (fullTiles > 1) {
-        step_tiles_sliced(fullTiles, firstRow, u, G, whh, peephole, hPrev, hNext, c, out, hRaw, lengths,
+        step_tiles_sliced(fullTiles, firstRow, u, G, whh, peephole, hPrev, hNext, cPrev, cNext, out, hRaw, lengths,
                           B, K, H, blocks, step, reverse, outStride, outOffset);
     } else
 #endif
     if (fullTiles == 1) {
-        step_tile(STEP_ROWS, firstRow, u, G, whh, peephole, hPrev, hNext, c, out, hRaw, lengths,
+        step_tile(STEP_ROWS, firstRow, u, G, whh, peephole, hPrev, hNext, cPrev, cNext, out, hRaw, lengths,
                   B, K, H, blocks, step, reverse, outStride, outOffset);
     }
     int b = firstRow + fullTiles * STEP_ROWS;
 #if STEP_ROWS > 2
     for (; b + 2 <= end; b += 2) {
-        step_tile(2, b, u, G, whh, peephole, hPrev, hNext, c, out, hRaw, lengths,
+        step_tile(2, b, u, G, whh, peephole, hPrev, hNext, cPrev, cNext, out, hRaw, lengths,
                   B, K, H, blocks, step, reverse, outStride, outOffset);
     }
 #endif
     for (; b < end; b++) {
-        step_tile(1, b, u, G, whh, peephole, hPrev, hNext, c, out, hRaw, lengths,
+        step_tile(1, b, u, G, whh, peephole, hPrev, hNext, cPrev, cNext, out, hRaw, lengths,
                   B, K, H, blocks, step, reverse, outStride, outOffset);
     }
 }
@@ -347,6 +349,6 @@ __kernel void lstm_step(
     const int u = get_global_id(1);
     const int firstRow = get_global_id(0) * STEP_GROUP_ROWS;
     if (u >= blocks || firstRow >= B) return;
-    step_block(firstRow, u, G + (size_t)(stepIndex - windowStart) * blocks * B * BLOCK_COLUMNS, whh, peephole, hPrev, hNext, c, out, hRaw, lengths,
+    step_block(firstRow, u, G + (size_t)(stepIndex - windowStart) * blocks * B * BLOCK_COLUMNS, whh, peephole, hPrev, hNext, c, c, out, hRaw, lengths,
                B, K, H, blocks, stepIndex, reverse, outStride, outOffset);
 }

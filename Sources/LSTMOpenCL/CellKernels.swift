@@ -15,8 +15,10 @@ protocol CellKernels: AnyObject {
     /// Work-groups of a persistent recurrence for this device and tuning; 0 means one
     /// launch (or a few) per step.
     static func recurrenceWorkers(tuning: KernelTuning, device: Device) -> Int
-    /// The workspace buffers this cell adds to the shared ones.
-    static func workspaceBuffers(configuration: LSTMConfiguration, blockWidth: Int, batch: Int, steps: Int, workers: Int) -> [WorkspaceBuffer]
+    /// The workspace buffers this cell adds to the shared ones (`windowSteps` steps per window).
+    static func workspaceBuffers(
+        configuration: LSTMConfiguration, blockWidth: Int, batch: Int, steps: Int, windowSteps: Int, workers: Int
+    ) -> [WorkspaceBuffer]
 
     /// Packs and uploads every layer-direction's weights of `model`.
     init(build: KernelBuild, model: LSTMModel, queue: CommandQueue) throws

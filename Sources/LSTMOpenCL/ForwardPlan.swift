@@ -18,7 +18,8 @@ final class ForwardPlan {
     /// (first step, steps) of each window, the same for every layer.
     let windows: [(firstStep: Int, steps: Int)]
 
-    init(kernels: CellKernels, workspace: Workspace) throws {
+    /// `rescuePolls` overrides the persistent recurrence's default (``OpenCLBackendOptions/rescuePolls``).
+    init(kernels: CellKernels, workspace: Workspace, rescuePolls: Int? = nil) throws {
         let build = kernels.build
         let configuration = build.configuration
         windows = stride(from: 0, to: workspace.steps, by: workspace.windowSteps).map {
@@ -35,6 +36,9 @@ final class ForwardPlan {
                     lengths: workspace.buffer(.lengths), batch: workspace.batch, reverse: direction == 1)
             }
             let recurrence = try kernels.recurrence(layer: layer, workspace: workspace, output: layerOutput)
+            if case .persistent(let kernel, _, _, _) = recurrence, let rescuePolls {
+                try kernel.set("rescuePolls", .int(Int32(clamping: max(0, rescuePolls))))
+            }
             return Layer(inputProjections: projections, recurrence: recurrence)
         }
     }
@@ -42,19 +46,22 @@ final class ForwardPlan {
     /// Enqueues every launch of the pass in order; nothing waits.
     func enqueue(on queue: CommandQueue, recorder: ProfileRecorder?) throws {
         for layer in layers {
-            if case .persistent(_, _, let sync) = layer.recurrence { try queue.fill(sync, with: 0) }
+            if case .persistent(_, _, let sync, _) = layer.recurrence { try queue.fill(sync, with: 0) }
             for window in windows {
                 for projection in layer.inputProjections {
                     try projection.enqueue(firstStep: window.firstStep, steps: window.steps, on: queue, recorder: recorder)
                 }
                 switch layer.recurrence {
-                case .persistent(let kernel, let workers, _):
+                case .persistent(let kernel, let workers, _, _):
                     try kernel.set("firstStep", window.firstStep)
                     try kernel.set("stepCount", window.steps)
                     try Launch(kernel: kernel, global: [workers], local: [1]).enqueue(on: queue, recorder: recorder)
                 case .perStep(let directions):
                     for direction in directions { try enqueueSteps(direction, window, on: queue, recorder: recorder) }
                 }
+            }
+            if case .persistent(_, _, _, let finalState) = layer.recurrence {
+                for copy in finalState { try copy.enqueue(on: queue) }
             }
         }
     }

@@ -49,7 +49,9 @@ final class GRUCellKernels: CellKernels {
     /// Always per-step launches: the GRU has no persistent recurrence yet.
     static func recurrenceWorkers(tuning: KernelTuning, device: Device) -> Int { 0 }
 
-    static func workspaceBuffers(configuration: LSTMConfiguration, blockWidth: Int, batch: Int, steps: Int, workers: Int) -> [WorkspaceBuffer] {
+    static func workspaceBuffers(
+        configuration: LSTMConfiguration, blockWidth: Int, batch: Int, steps: Int, windowSteps: Int, workers: Int
+    ) -> [WorkspaceBuffer] {
         configuration.linearBeforeReset ? [] : [
             WorkspaceBuffer(role: .resetHidden, count: configuration.directionCount, floats: batch * configuration.hiddenSize, writtenByPass: true),
         ]

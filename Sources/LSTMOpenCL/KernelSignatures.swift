@@ -21,9 +21,10 @@ extension KernelSignature {
 
     /// lstm_recurrence.cl
     static let lstmRecurrence = KernelSignature(name: "lstm_recurrence", parameters: [
-        "G0", "G1", "whh0", "whh1", "peephole0", "peephole1", "hA0", "hB0", "hA1", "hB1", "c0", "c1",
-        "hRaw0", "hRaw1", "whr0", "whr1", "out", "lengths", "sync",
-        "B", "K", "H", "blocks", "firstStep", "stepCount", "directions", "outStride", "claim",
+        "G0", "G1", "whh0", "whh1", "peephole0", "peephole1", "hInit0", "hInit1", "cInit0", "cInit1",
+        "hRing0", "hRing1", "cRing0", "cRing1", "hRawRing0", "hRawRing1", "whr0", "whr1", "out", "lengths", "sync",
+        "B", "K", "H", "blocks", "firstStep", "stepCount", "directions", "outStride", "claim", "ringSlots", "flagStride",
+        "rescuePolls",
     ])
 
     /// gru_step.cl, linear before reset.

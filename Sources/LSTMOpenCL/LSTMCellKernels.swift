@@ -52,16 +52,57 @@ final class LSTMCellKernels: CellKernels {
         tuning.persistentRecurrence && device.kind == .cpu ? max(1, device.computeUnits) : 0
     }
 
-    static func workspaceBuffers(configuration: LSTMConfiguration, blockWidth: Int, batch: Int, steps: Int, workers: Int) -> [WorkspaceBuffer] {
+    static func workspaceBuffers(
+        configuration: LSTMConfiguration, blockWidth: Int, batch: Int, steps: Int, windowSteps: Int, workers: Int
+    ) -> [WorkspaceBuffer] {
         let states = configuration.layerCount * configuration.directionCount
+        let directions = configuration.directionCount
         let padded = batch * WeightPacking.paddedUnits(configuration.hiddenSize, blockWidth: blockWidth)
-        // Barrier counters: [steps][2 phases][workers + 1][16] (lstm_recurrence.cl).
-        let syncCount = workers > 0 ? steps * 2 * (workers + 1) * 16 : 1
-        return [
+        var buffers = [
             WorkspaceBuffer(role: .cellState, count: states, floats: padded, writtenByPass: false),
-            WorkspaceBuffer(role: .projectionInput, count: configuration.directionCount, floats: padded, writtenByPass: true),
+            WorkspaceBuffer(role: .projectionInput, count: directions, floats: padded, writtenByPass: true),
+        ]
+        guard workers > 0 else { return buffers + [WorkspaceBuffer(role: .sync, count: 1, floats: 1, writtenByPass: false)] }
+        let slots = ringSlots(windowSteps: windowSteps)
+        // Tile flags [2 phases][flag stride], then counters [steps][2 phases][workers + 1][16]
+        // (lstm_recurrence.cl).
+        let syncCount = 2 * flagStride(configuration: configuration, blockWidth: blockWidth, batch: batch)
+            + steps * 2 * (workers + 1) * syncStride
+        buffers += [
+            WorkspaceBuffer(role: .hiddenRing, count: directions, floats: slots * batch * configuration.outputSize, writtenByPass: true),
+            WorkspaceBuffer(role: .cellRing, count: directions, floats: slots * padded, writtenByPass: true),
+            WorkspaceBuffer(role: .projectionRing, count: configuration.projectionSize > 0 ? directions : 0,
+                            floats: slots * padded, writtenByPass: true),
             WorkspaceBuffer(role: .sync, count: 1, floats: syncCount, writtenByPass: false),
         ]
+        return buffers
+    }
+
+    /// Polls of a step's done counter before a waiting worker of the persistent recurrence
+    /// computes the step's missing tiles itself (lstm_recurrence.cl). A poll hits L1 and takes
+    /// about 2 cycles (timed with the cycle counter on the Xeon), so 2^15 polls are some tens of
+    /// microseconds: several tiles' time, more than the step-end waits of workers that both run,
+    /// and far less than the milliseconds a shared machine takes a vCPU away.
+    static let rescuePolls = 1 << 15
+
+    /// Ints per barrier counter (one cache line each; SYNC_STRIDE in lstm_recurrence.cl).
+    static let syncStride = 16
+
+    /// Slots of the persistent recurrence's state rings: one per step of a window, plus the
+    /// slot the window starts from, so that no launch overwrites what one of its steps reads.
+    static func ringSlots(windowSteps: Int) -> Int { windowSteps + 1 }
+
+    /// Tile flags per phase of the persistent recurrence: at least the tiles of either phase
+    /// in a step, every direction, rounded up to whole counters. Phase 0 has D · row groups ·
+    /// blocks tiles (fewer at batch 1, which groups blocks), phase 1 D · projection row tiles ·
+    /// projected blocks; B bounds both row counts whatever the tuning.
+    static func flagStride(configuration: LSTMConfiguration, blockWidth: Int, batch: Int) -> Int {
+        let directions = configuration.directionCount
+        let blocks = WeightPacking.paddedUnits(configuration.hiddenSize, blockWidth: blockWidth) / blockWidth
+        let gateTiles = directions * batch * blocks
+        let projectedBlocks = WeightPacking.paddedUnits(configuration.outputSize, blockWidth: blockWidth) / blockWidth
+        let projectionTiles = configuration.projectionSize > 0 ? directions * batch * projectedBlocks : 0
+        return KernelBuild.roundUp(max(gateTiles, projectionTiles, 1), syncStride)
     }
 
     let build: KernelBuild
@@ -85,7 +126,27 @@ final class LSTMCellKernels: CellKernels {
             return .perStep(try (0..<directions).map { try stepLaunches(layer: layer, direction: $0, workspace: workspace, output: output) })
         }
         return .persistent(try persistentRecurrence(layer: layer, workspace: workspace, output: output),
-                           workers: build.recurrenceWorkers, sync: try workspace.buffer(.sync))
+                           workers: build.recurrenceWorkers, sync: try workspace.buffer(.sync),
+                           finalState: try finalStateCopies(layer: layer, workspace: workspace))
+    }
+
+    /// The persistent recurrence leaves h and c after the last step in ring slot T mod slots;
+    /// these copies put them where the per-step path leaves them (h in the parity-T buffer,
+    /// c in the cell state), which the final-state read and streaming take them from.
+    private func finalStateCopies(layer: Int, workspace: Workspace) throws -> [BufferCopy] {
+        let configuration = build.configuration
+        let slot = workspace.steps % Self.ringSlots(windowSteps: workspace.windowSteps)
+        let hiddenBytes = workspace.batch * configuration.outputSize * 4
+        let cellBytes = workspace.batch * build.paddedHidden * 4
+        return try (0..<directions).flatMap { direction -> [BufferCopy] in
+            let state = layer * directions + direction
+            return [
+                BufferCopy(source: try workspace.buffer(.hiddenRing, direction), sourceOffset: slot * hiddenBytes,
+                           destination: try workspace.hidden(state: state, parity: workspace.steps % 2), byteCount: hiddenBytes),
+                BufferCopy(source: try workspace.buffer(.cellRing, direction), sourceOffset: slot * cellBytes,
+                           destination: try workspace.buffer(.cellState, state), byteCount: cellBytes),
+            ]
+        }
     }
 
     /// lstm_step (and lstm_projection) for each parity of one layer-direction.
@@ -149,6 +210,9 @@ final class LSTMCellKernels: CellKernels {
             "H": .int(Int32(configuration.hiddenSize)), "blocks": .int(Int32(build.blocks)), "firstStep": .int(0),
             "stepCount": .int(0), "directions": .int(Int32(directions)),
             "outStride": .int(Int32(directions * configuration.outputSize)), "claim": .int(Int32(claim)),
+            "ringSlots": .int(Int32(Self.ringSlots(windowSteps: workspace.windowSteps))),
+            "flagStride": .int(Int32(Self.flagStride(configuration: configuration, blockWidth: build.blockWidth, batch: workspace.batch))),
+            "rescuePolls": .int(Int32(Self.rescuePolls)),
         ]
         for (slot, direction) in [(0, 0), (1, last)] {
             let layerWeights = weights[layer][direction]
@@ -156,10 +220,13 @@ final class LSTMCellKernels: CellKernels {
             arguments["G\(slot)"] = .buffer(try workspace.buffer(.gates, direction))
             arguments["whh\(slot)"] = .buffer(layerWeights.recurrentWeights)
             arguments["peephole\(slot)"] = .buffer(layerWeights.peepholes)
-            arguments["hA\(slot)"] = .buffer(try workspace.hidden(state: state, parity: 0))
-            arguments["hB\(slot)"] = .buffer(try workspace.hidden(state: state, parity: 1))
-            arguments["c\(slot)"] = .buffer(try workspace.buffer(.cellState, state))
-            arguments["hRaw\(slot)"] = .buffer(try workspace.buffer(.projectionInput, direction))
+            arguments["hInit\(slot)"] = .buffer(try workspace.hidden(state: state, parity: 0))
+            arguments["cInit\(slot)"] = .buffer(try workspace.buffer(.cellState, state))
+            arguments["hRing\(slot)"] = .buffer(try workspace.buffer(.hiddenRing, direction))
+            arguments["cRing\(slot)"] = .buffer(try workspace.buffer(.cellRing, direction))
+            // Without projection the kernel never touches hRaw; any buffer binds the argument.
+            arguments["hRawRing\(slot)"] = .buffer(try workspace.buffer(
+                configuration.projectionSize > 0 ? .projectionRing : .cellRing, direction))
             arguments["whr\(slot)"] = .buffer(layerWeights.projection)
         }
         return try BoundKernel(.lstmRecurrence, in: build.program, arguments: arguments)

@@ -26,8 +26,23 @@ struct StepLaunches {
 enum LayerRecurrence {
     /// Per step window, all its steps and directions in one launch of this kernel
     /// (`firstStep`, `stepCount` set per window) over `workers` work-groups; `sync` is
-    /// zeroed before the layer.
-    case persistent(BoundKernel, workers: Int, sync: Buffer)
+    /// zeroed before the layer, and `finalState` moves the state after the last step to
+    /// where the other paths leave it. The kernel takes a `rescuePolls` argument
+    /// (lstm_recurrence.cl).
+    case persistent(BoundKernel, workers: Int, sync: Buffer, finalState: [BufferCopy])
     /// The launches of each step, per direction.
     case perStep([StepLaunches])
+}
+
+/// A device-side copy of `byteCount` bytes from `source` (at `sourceOffset`) to the start of
+/// `destination`.
+struct BufferCopy {
+    let source: Buffer
+    let sourceOffset: Int
+    let destination: Buffer
+    let byteCount: Int
+
+    func enqueue(on queue: CommandQueue) throws {
+        try queue.copy(from: source, sourceOffset: sourceOffset, to: destination, byteCount: byteCount)
+    }
 }

@@ -24,11 +24,16 @@ public struct OpenCLBackendOptions: Sendable {
     public var kernels: KernelSelection
     /// Tunables of the GPU family; `nil` uses ``GPUKernelTuning/defaults``.
     public var gpuTuning: GPUKernelTuning?
+    /// Polls of a step's barrier before a waiting worker of the persistent CPU recurrence
+    /// computes the tiles it waits for itself; `nil` is the tuned default. 0 rescues at
+    /// once, so both workers often compute the same tiles: for tests of that path.
+    public var rescuePolls: Int?
 
     /// Options with fp32 weights, the device kind's default tuning and no profiling unless given.
     public init(
         weightPrecision: WeightPrecision = .float32, tuning: KernelTuning? = nil, tunings: [BatchClass: KernelTuning] = [:],
-        profiling: Bool = false, windowSteps: Int? = nil, kernels: KernelSelection = .auto, gpuTuning: GPUKernelTuning? = nil
+        profiling: Bool = false, windowSteps: Int? = nil, kernels: KernelSelection = .auto, gpuTuning: GPUKernelTuning? = nil,
+        rescuePolls: Int? = nil
     ) {
         self.weightPrecision = weightPrecision
         self.tuning = tuning
@@ -37,6 +42,7 @@ public struct OpenCLBackendOptions: Sendable {
         self.windowSteps = windowSteps
         self.kernels = kernels
         self.gpuTuning = gpuTuning
+        self.rescuePolls = rescuePolls
     }
 }
 
@@ -200,7 +206,7 @@ public final class OpenCLBackend: LSTMBackend {
         planTuning = nil
         let cellKernels = try kernels(for: tuning)
         let fresh = try Workspace(layout: layout(steps: steps, batch: batch), context: context)
-        let freshPlan = try ForwardPlan(kernels: cellKernels, workspace: fresh)
+        let freshPlan = try ForwardPlan(kernels: cellKernels, workspace: fresh, rescuePolls: options.rescuePolls)
         workspace = fresh
         plan = freshPlan
         planTuning = tuning

@@ -5,7 +5,7 @@ import LSTMCore
 import OpenCLKit
 
 /// What a workspace buffer holds. The cell's kernels declare which of the cell-specific
-/// roles they need (``CellKernels/workspaceBuffers(configuration:blockWidth:batch:steps:workers:)``).
+/// roles they need (``CellKernels/workspaceBuffers(configuration:blockWidth:batch:steps:windowSteps:workers:)``).
 enum WorkspaceRole: String, CaseIterable {
     /// The layer-0 input [T·B][I], then the staging area of ``Staging`` (one upload per pass).
     case input
@@ -26,7 +26,14 @@ enum WorkspaceRole: String, CaseIterable {
     case projectionInput
     /// GRU with the reset before W_hn: r⊙h, [B][H], per direction.
     case resetHidden
-    /// Barrier counters of the persistent recurrence, zeroed before each layer.
+    /// LSTM's persistent recurrence: hidden states [window + 1 slots][B][H_out], per direction
+    /// (step s reads slot s mod slots and writes the next; lstm_recurrence.cl says why).
+    case hiddenRing
+    /// Its cell states, [window + 1 slots][B][Hp], per direction.
+    case cellRing
+    /// Its o⊙tanh(c) before projection (proj_size only), [window + 1 slots][B][Hp], per direction.
+    case projectionRing
+    /// Tile flags and barrier counters of the persistent recurrence, zeroed before each layer.
     case sync
 }
 
@@ -80,7 +87,7 @@ struct WorkspaceLayout {
             WorkspaceBuffer(role: .hiddenNext, count: states, floats: batch * configuration.outputSize, writtenByPass: true),
             WorkspaceBuffer(role: .lengths, count: 1, floats: batch, writtenByPass: false),
         ] + kernels.workspaceBuffers(
-            configuration: configuration, blockWidth: blockWidth, batch: batch, steps: steps, workers: workers)
+            configuration: configuration, blockWidth: blockWidth, batch: batch, steps: steps, windowSteps: window, workers: workers)
     }
 
     /// Steps per window: as many as fit ``gateWindowBytes``, but enough for
