@@ -52,6 +52,22 @@
 
 #define SYNC_STRIDE 16
 
+// The buffers and sizes of one launch, per direction where there are two (run_tile).
+typedef struct {
+    __global const float *G[2];
+    __global const weight_t *whh[2];
+    __global const float *peephole[2];
+    __global float *hInit[2];
+    __global float *cInit[2];
+    __global float *hRing[2];
+    __global float *cRing[2];
+    __global float *hRawRing[2];
+    __global const weight_t *whr[2];
+    __global float *out;
+    __global const int *lengths;
+    int B, K, H, blocks, firstStep, outStride, ringSlots, rowGroups;
+} Recurrence;
+
 // The slot of step `step`'s input state in a ring of `slots` slots of `size` floats; step 0
 // reads the initial state.
 inline __global float *state_slot(__global float *ring, __global float *initial, int step, int slots, size_t size) {
@@ -59,58 +75,44 @@ inline __global float *state_slot(__global float *ring, __global float *initial,
 }
 
 // Computes tile `rest` of direction d at (step, phase) and returns 1 when this call was the
-// first to complete it.
-inline int run_tile(
-    const int d, const int rest, const int tile, const int phase, const int step, volatile __global int *flags,
-    __global const float *G0, __global const float *G1,
-    __global const weight_t *whh0, __global const weight_t *whh1,
-    __global const float *peephole0, __global const float *peephole1,
-    __global float *hInit0, __global float *hInit1, __global float *cInit0, __global float *cInit1,
-    __global float *hRing0, __global float *hRing1, __global float *cRing0, __global float *cRing1,
-    __global float *hRawRing0, __global float *hRawRing1,
-    __global const weight_t *whr0, __global const weight_t *whr1,
-    __global float *out, __global const int *lengths,
-    int B, int K, int H, int blocks, int firstStep, int outStride, int ringSlots, int rowGroups)
+// first to complete it (`tile` is its index among the phase's flags).
+inline int run_tile(const Recurrence *r, const int d, const int rest, const int tile, const int phase, const int step,
+                    volatile __global int *flags)
 {
+    const int B = r->B, K = r->K, H = r->H, blocks = r->blocks, outStride = r->outStride;
     const int Hp = blocks * VEC;
     const size_t hSize = (size_t)B * K, cSize = (size_t)B * Hp;
-    __global float *hPrev = state_slot(d ? hRing1 : hRing0, d ? hInit1 : hInit0, step, ringSlots, hSize);
-    __global float *hNext = (d ? hRing1 : hRing0) + (size_t)((step + 1) % ringSlots) * hSize;
-    __global float *cPrev = state_slot(d ? cRing1 : cRing0, d ? cInit1 : cInit0, step, ringSlots, cSize);
-    __global float *cNext = (d ? cRing1 : cRing0) + (size_t)((step + 1) % ringSlots) * cSize;
-    __global float *hRaw = (d ? hRawRing1 : hRawRing0) + (size_t)(step % ringSlots) * cSize;
+    __global float *hPrev = state_slot(r->hRing[d], r->hInit[d], step, r->ringSlots, hSize);
+    __global float *hNext = r->hRing[d] + (size_t)((step + 1) % r->ringSlots) * hSize;
+    __global float *cPrev = state_slot(r->cRing[d], r->cInit[d], step, r->ringSlots, cSize);
+    __global float *cNext = r->cRing[d] + (size_t)((step + 1) % r->ringSlots) * cSize;
+    __global float *hRaw = r->hRawRing[d] + (size_t)(step % r->ringSlots) * cSize;
     if (phase == 0) {
-        __global const float *G = (d ? G1 : G0) + (size_t)(step - firstStep) * blocks * B * BLOCK_COLUMNS;
-        __global const weight_t *whh = d ? whh1 : whh0;
-        __global const float *peephole = d ? peephole1 : peephole0;
+        __global const float *G = r->G[d] + (size_t)(step - r->firstStep) * blocks * B * BLOCK_COLUMNS;
         if (B == 1 && WIDE_BLOCKS * (rest + 1) <= blocks) {
-            wide_step_tile(0, WIDE_BLOCKS * rest, G, whh, peephole, hPrev, hNext, cPrev, cNext, out, hRaw,
-                           lengths, B, K, H, blocks, step, d, outStride, d * K);
+            wide_step_tile(0, WIDE_BLOCKS * rest, G, r->whh[d], r->peephole[d], hPrev, hNext, cPrev, cNext, r->out, hRaw,
+                           r->lengths, B, K, H, blocks, step, d, outStride, d * K);
         } else if (B == 1) {
             for (int u = WIDE_BLOCKS * rest; u < blocks; u++) {
-                step_block(0, u, G, whh, peephole, hPrev, hNext, cPrev, cNext, out, hRaw, lengths,
+                step_block(0, u, G, r->whh[d], r->peephole[d], hPrev, hNext, cPrev, cNext, r->out, hRaw, r->lengths,
                            B, K, H, blocks, step, d, outStride, d * K);
             }
         } else {
-            const int u = rest / rowGroups;
-            step_block((rest - u * rowGroups) * STEP_GROUP_ROWS, u, G, whh, peephole, hPrev, hNext, cPrev, cNext, out,
-                       hRaw, lengths, B, K, H, blocks, step, d, outStride, d * K);
+            const int u = rest / r->rowGroups;
+            step_block((rest - u * r->rowGroups) * STEP_GROUP_ROWS, u, G, r->whh[d], r->peephole[d], hPrev, hNext,
+                       cPrev, cNext, r->out, hRaw, r->lengths, B, K, H, blocks, step, d, outStride, d * K);
         }
     }
 #if HAS_PROJECTION
     else {
         const int projectionRowTiles = (B + PROJ_ROWS - 1) / PROJ_ROWS;
         const int pb = rest / projectionRowTiles;
-        projection_block((rest - pb * projectionRowTiles) * PROJ_ROWS, pb, hRaw, d ? whr1 : whr0,
-                         hPrev, hNext, out, lengths, B, H, Hp, K, step, d, outStride, d * K);
+        projection_block((rest - pb * projectionRowTiles) * PROJ_ROWS, pb, hRaw, r->whr[d],
+                         hPrev, hNext, r->out, r->lengths, B, H, Hp, K, step, d, outStride, d * K);
     }
 #endif
     return atomic_cmpxchg(flags + tile, step, step + 1) == step;
 }
-
-#define TILE_ARGUMENTS \
-    G0, G1, whh0, whh1, peephole0, peephole1, hInit0, hInit1, cInit0, cInit1, hRing0, hRing1, cRing0, cRing1, \
-    hRawRing0, hRawRing1, whr0, whr1, out, lengths, B, K, H, blocks, firstStep, outStride, ringSlots, rowGroups
 
 __kernel void lstm_recurrence(
     __global const float *G0, __global const float *G1,
@@ -137,6 +139,10 @@ __kernel void lstm_recurrence(
     const int phases = 1;
 #endif
     volatile __global int *counterBase = sync + 2 * flagStride;
+    const Recurrence r = {
+        {G0, G1}, {whh0, whh1}, {peephole0, peephole1}, {hInit0, hInit1}, {cInit0, cInit1}, {hRing0, hRing1},
+        {cRing0, cRing1}, {hRawRing0, hRawRing1}, {whr0, whr1}, out, lengths,
+        B, K, H, blocks, firstStep, outStride, ringSlots, rowGroups};
 
     for (int step = firstStep; step < firstStep + stepCount; step++) {
         const int odd = step & 1;
@@ -174,7 +180,7 @@ __kernel void lstm_recurrence(
                         // last are still in its L2 cache when it starts the next step.
                         const int tile = odd ? lo + hi - 1 - claimed : claimed;
                         const int d = tile >= perDirection;
-                        finished += run_tile(d, tile - d * perDirection, tile, phase, step, flags, TILE_ARGUMENTS);
+                        finished += run_tile(&r, d, tile - d * perDirection, tile, phase, step, flags);
                     }
                 }
             }
@@ -188,7 +194,7 @@ __kernel void lstm_recurrence(
                 for (int tile = 0; tile < total; tile++) {
                     if (flags[tile] != step) continue;
                     const int d = tile >= perDirection;
-                    rescued += run_tile(d, tile - d * perDirection, tile, phase, step, flags, TILE_ARGUMENTS);
+                    rescued += run_tile(&r, d, tile - d * perDirection, tile, phase, step, flags);
                 }
                 if (rescued > 0) atomic_add(done, rescued);
                 break;
