@@ -12,8 +12,7 @@
 // cell folds into G: bias_ih + bias_hh for LSTM gates and GRU r, z; see WeightPacking).
 // G: [rows / B][Hp/VEC][B][GATES*VEC], block-major within a step so that the recurrence,
 // which walks the sequences of one block in order, reads it sequentially (the hardware
-// prefetcher follows; row-major G cost a cache miss per tile at large B). A window small
-// enough for the L3 cache is read back by the recurrence before it is evicted.
+// prefetcher follows; row-major G cost a cache miss per tile at large B).
 // Work-item (rowGroup, u) computes GEMM_TILES register tiles of GEMM_ROWS rows x GATES*VEC
 // columns of block u. The tiles walk the panel together, one PANEL_SLICE-deep slice of k at
 // a time, so each slice comes from L2 once and is reused from L1 by every tile (one tile

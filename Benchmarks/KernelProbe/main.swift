@@ -1,10 +1,11 @@
 // lstm-kernel-probe: times several kernel tunings of one workload in one process,
-// interleaved round by round (so a noisy, shared machine hits every tuning alike), and with
+// interleaved round by round (so a noisy, shared machine hits every tuning alike), with
+// --each-pass prints every pass's time (and kernel times, with --profile), and with
 // --profile prints the device time per kernel from OpenCL profiling events: where a pass's
 // time goes (input-projection GEMM, recurrence) for each tuning.
 //
 //   lstm-kernel-probe --input-size 512 --hidden 512 --batch 1 --steps 100 [--f16] [--rounds 7]
-//       [--profile] [--tuning "vec=16 stepRows=4 ..."]...
+//       [--profile] [--each-pass] [--tuning "vec=16 stepRows=4 ..."]...
 //
 // A tuning is space-separated key=value pairs over KernelTuning's fields (vec, gemmRows,
 // gemmTiles, stepRows, stepTiles, panelSlice, projectionRows, wideBlocks, gemmLocal, stepLocal, persistent); unnamed fields
@@ -64,11 +65,13 @@ func probe() throws {
     var tuningTexts: [String] = []
     var half = false
     var profile = false
+    var eachPass = false
     while !arguments.isEmpty {
         let flag = arguments.removeFirst()
         switch flag {
         case "--f16": half = true
         case "--profile": profile = true
+        case "--each-pass": eachPass = true
         case "--tuning":
             guard !arguments.isEmpty else { throw ProbeError(description: "--tuning needs a value") }
             tuningTexts.append(arguments.removeFirst())
@@ -112,8 +115,13 @@ func probe() throws {
                 _ = try backends[index].run(problem)
                 perRound.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
                 fastest[index] = min(fastest[index], perRound.last ?? .infinity)
-                if let entries = backends[index].lastProfile?.entries {
-                    for entry in entries { profiles[index][entry.kernel, default: []].append(entry.milliseconds) }
+                let entries = backends[index].lastProfile?.entries ?? []
+                for entry in entries { profiles[index][entry.kernel, default: []].append(entry.milliseconds) }
+                if eachPass {
+                    let kernels = Dictionary(grouping: entries, by: \.kernel).keys.sorted().map { kernel in
+                        kernel + String(format: " %.2f", entries.filter { $0.kernel == kernel }.reduce(0) { $0 + $1.milliseconds })
+                    }
+                    print(String(format: "pass %d.%d %.2f ms ", round, index, perRound.last ?? 0) + kernels.joined(separator: " "))
                 }
             }
             times[index].append(median(perRound))

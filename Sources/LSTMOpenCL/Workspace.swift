@@ -54,13 +54,16 @@ struct WorkspaceLayout {
     /// G are padded to it.
     let blockWidth: Int
     /// Steps per window: each layer alternates an input projection over this many steps
-    /// with the recurrence over them, so G stays in the last-level cache.
+    /// with the recurrence over them, so G holds only a window's steps.
     let windowSteps: Int
     let buffers: [WorkspaceBuffer]
 
-    /// Bytes of G (all directions) a step window may take: written by the GEMM and read back
-    /// by the recurrence while still in cache (Benchmarks/RESULTS.md has the measurements).
-    static let gateWindowBytes = 2 << 20
+    /// Bytes of G (all directions) a step window may take. Each window is two launches (the
+    /// GEMM, then the recurrence), and every launch boundary puts the device's worker threads
+    /// to sleep and wakes them again, which on a shared VM can cost milliseconds; keeping G
+    /// small enough for the cache (2 MiB, before) bought nothing measurable. A memory budget,
+    /// not a cache size: Benchmarks/RESULTS.md, "step windows", has the measurements.
+    static let gateWindowBytes = 32 << 20
     /// Fewest GEMM rows (steps x B) per window: each window streams all of W_ih once, which
     /// needs enough rows to amortise.
     static let minimumWindowRows = 256
@@ -95,9 +98,9 @@ struct WorkspaceLayout {
     static func windowSteps(steps: Int, batch: Int, configuration: LSTMConfiguration, blockWidth: Int) -> Int {
         let bytesPerStep = configuration.directionCount * batch * configuration.gateCount
             * WeightPacking.paddedUnits(configuration.hiddenSize, blockWidth: blockWidth) * 4
-        let byCache = gateWindowBytes / bytesPerStep
+        let byBudget = gateWindowBytes / bytesPerStep
         let byRows = (minimumWindowRows + batch - 1) / batch
-        return max(1, min(steps, max(byCache, byRows)))
+        return max(1, min(steps, max(byBudget, byRows)))
     }
 
     /// Total bytes and the largest single buffer, for batch-slicing decisions.
