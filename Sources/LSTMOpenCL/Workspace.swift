@@ -60,7 +60,8 @@ struct WorkspaceLayout {
 
     /// Bytes of G (all directions) a step window may take. Each window is two launches (the
     /// GEMM, then the recurrence), and every launch boundary puts the device's worker threads
-    /// to sleep and wakes them again, which on a shared VM can cost milliseconds; keeping G
+    /// to sleep and wakes them again, which on a shared VM seems to cost milliseconds (the
+    /// kernels ran faster with fewer windows, but the wake-up was not timed directly); keeping G
     /// small enough for the cache (2 MiB, before) bought nothing measurable. A memory budget,
     /// not a cache size: Benchmarks/RESULTS.md, "step windows", has the measurements.
     static let gateWindowBytes = 32 << 20
