@@ -20,10 +20,10 @@
 // itself, whoever claimed it. A partner that is merely slower keeps advancing the counter and
 // is not rescued (that only computes its tiles twice: in one probe run of (512, 512, 64, 50)
 // on a shared 2-vCPU VM a fixed poll count rescued 16 times, and 197 times under heavier load;
-// this rule 4 times), and a worker skips the tiles of its claims that a rescuer has done. On a shared machine the
-// hypervisor or the OS takes a worker off its core for milliseconds at a time; its partner then
-// carries on alone, and the preempted worker, when it runs again, finishes the tile it was in,
-// finds the steps after it done and catches up. (Before, the partner left the launch after a
+// this rule 4 times), and a worker skips the tiles of its claims that a rescuer has done.
+// On a shared machine the hypervisor or the OS takes a worker off its core for milliseconds
+// at a time; its partner then carries on alone, and the preempted worker, when it runs again,
+// finishes the tile it was in, finds the steps after it done and catches up. (Before, the partner left the launch after a
 // millisecond of spinning and the rest of the window ran on one worker: on a shared 2-vCPU
 // VM that happened in most batch-1 windows.) It also makes the kernel finish however many of
 // its groups run at once, without the co-residency guarantee OpenCL does not give: one group

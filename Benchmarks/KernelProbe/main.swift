@@ -118,9 +118,8 @@ func probe() throws {
                 let entries = backends[index].lastProfile?.entries ?? []
                 for entry in entries { profiles[index][entry.kernel, default: []].append(entry.milliseconds) }
                 if eachPass {
-                    let kernels = Dictionary(grouping: entries, by: \.kernel).keys.sorted().map { kernel in
-                        kernel + String(format: " %.2f", entries.filter { $0.kernel == kernel }.reduce(0) { $0 + $1.milliseconds })
-                    }
+                    // One entry per kernel, its launches of the pass summed.
+                    let kernels = entries.sorted { $0.kernel < $1.kernel }.map { $0.kernel + String(format: " %.2f", $0.milliseconds) }
                     print(String(format: "pass %d.%d %.2f ms ", round, index, perRound.last ?? 0) + kernels.joined(separator: " "))
                 }
             }
