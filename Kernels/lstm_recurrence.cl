@@ -23,9 +23,9 @@
 // this rule 4 times), and a worker skips the tiles of its claims that a rescuer has done.
 // On a shared machine the hypervisor or the OS takes a worker off its core for milliseconds
 // at a time; its partner then carries on alone, and the preempted worker, when it runs again,
-// finishes the tile it was in, finds the steps after it done and catches up. (Before, the partner left the launch after a
-// millisecond of spinning and the rest of the window ran on one worker: on a shared 2-vCPU
-// VM that happened in most batch-1 windows.) It also makes the kernel finish however many of
+// finishes the tile it was in, finds the steps after it done and catches up. (Before, the
+// partner left the launch after a millisecond of spinning and the rest of the window ran on
+// one worker: on a shared 2-vCPU VM that happened in most batch-1 windows.) It also makes the kernel finish however many of
 // its groups run at once, without the co-residency guarantee OpenCL does not give: one group
 // alone does all the work. Rescue is possible because a tile is a pure function of
 // state that no launch overwrites: step s reads h and c from slot s and writes slot s + 1 of
@@ -78,11 +78,15 @@ inline __global float *state_slot(__global float *ring, __global float *initial,
     return step == 0 ? initial : ring + (size_t)(step % slots) * size;
 }
 
-// Computes tile `rest` of direction d at (step, phase) and returns 1 when this call was the
-// first to complete it (`tile` is its index among the phase's flags).
-inline int run_tile(const Recurrence *r, const int d, const int rest, const int tile, const int phase, const int step,
+// Computes tile `tile` of (step, phase) unless a worker has already done it, and returns 1
+// when this call was the first to complete it. Tiles number direction 0's `perDirection`
+// tiles, then direction 1's; `tile` also indexes the phase's flags.
+inline int run_tile(const Recurrence *r, const int tile, const int perDirection, const int phase, const int step,
                     volatile __global int *flags)
 {
+    if (flags[tile] != step) return 0;
+    const int d = tile >= perDirection;
+    const int rest = tile - d * perDirection;
     const int B = r->B, K = r->K, H = r->H, blocks = r->blocks, outStride = r->outStride;
     const int Hp = blocks * VEC;
     const size_t hSize = (size_t)B * K, cSize = (size_t)B * Hp;
@@ -184,9 +188,7 @@ __kernel void lstm_recurrence(
                         // Odd steps walk each range backwards: the weights a worker used
                         // last are still in its L2 cache when it starts the next step.
                         const int tile = odd ? lo + hi - 1 - claimed : claimed;
-                        if (flags[tile] != step) continue;
-                        const int d = tile >= perDirection;
-                        finished += run_tile(&r, d, tile - d * perDirection, tile, phase, step, flags);
+                        finished += run_tile(&r, tile, perDirection, phase, step, flags);
                     }
                     if (finished > 0) atomic_add(done, finished);
                 }
@@ -203,11 +205,7 @@ __kernel void lstm_recurrence(
                 // Whoever holds the missing tiles is not running: compute them here. After
                 // this pass every tile of the step is done, by this worker or another.
                 int rescued = 0;
-                for (int tile = 0; tile < total; tile++) {
-                    if (flags[tile] != step) continue;
-                    const int d = tile >= perDirection;
-                    rescued += run_tile(&r, d, tile - d * perDirection, tile, phase, step, flags);
-                }
+                for (int tile = 0; tile < total; tile++) rescued += run_tile(&r, tile, perDirection, phase, step, flags);
                 if (rescued > 0) atomic_add(done, rescued);
                 break;
             }

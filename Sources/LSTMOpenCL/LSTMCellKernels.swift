@@ -78,8 +78,9 @@ final class LSTMCellKernels: CellKernels {
         return buffers
     }
 
-    /// Polls of a step's done counter before a waiting worker of the persistent recurrence
-    /// computes the step's missing tiles itself (lstm_recurrence.cl). A poll hits L1 and takes
+    /// Polls in which a step's done counter does not move before a waiting worker of the
+    /// persistent recurrence computes the step's missing tiles itself (lstm_recurrence.cl). A
+    /// poll hits L1 and takes
     /// about 2 cycles (timed with the cycle counter on the Xeon), so 2^15 polls are some tens of
     /// microseconds: several tiles' time, more than the step-end waits of workers that both run,
     /// and far less than the milliseconds a shared machine takes a vCPU away.

@@ -24,8 +24,8 @@ public struct OpenCLBackendOptions: Sendable {
     public var kernels: KernelSelection
     /// Tunables of the GPU family; `nil` uses ``GPUKernelTuning/defaults``.
     public var gpuTuning: GPUKernelTuning?
-    /// Polls of a step's barrier before a waiting worker of the persistent CPU recurrence
-    /// computes the tiles it waits for itself; `nil` is the tuned default. 0 rescues at
+    /// Polls in which no tile of a step finishes before a waiting worker of the persistent
+    /// CPU recurrence computes the tiles it waits for itself; `nil` is the tuned default. 0 rescues at
     /// once, so both workers often compute the same tiles: for tests of that path.
     public var rescuePolls: Int?
 
