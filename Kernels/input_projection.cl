@@ -49,16 +49,13 @@
 #define GEMM_SLICE PANEL_SLICE
 #endif
 
-__kernel void input_projection(
-    __global const float *x, int rows, int K, int xStride,
-    __global const weight_t *w, __global const float *bias,
-    __global float *G, int blocks, int B,
-    __global const int *lengths, int firstStep, int reverse)
+// Rows rowGroup * GEMM_GROUP_ROWS .. (at most GEMM_GROUP_ROWS, up to `rows`) times block u.
+__attribute__((always_inline)) inline void project_group(
+    const int rowGroup, const int u, __global const float *x, const int rows, const int K, const int xStride,
+    __global const weight_t *w, __global const float *bias, __global float *G, const int blocks, const int B,
+    __global const int *lengths, const int firstStep, const int reverse)
 {
-    const int rowGroup = get_global_id(0);
-    const int u = get_global_id(1);
     const int firstRow = rowGroup * GEMM_GROUP_ROWS;
-    if (u >= blocks || firstRow >= rows) return;
 
     floatv partial[GEMM_TILES][GEMM_ROWS][GATES];
     __global const float *xRow[GEMM_GROUP_ROWS];
@@ -123,5 +120,75 @@ __kernel void input_projection(
             __global float *out = G + ((size_t)(r / B * blocks + u) * B + r % B) * BLOCK_COLUMNS;
             for (int g = 0; g < GATES; g++) VSTORE(partial[i / GEMM_ROWS][i % GEMM_ROWS][g], g, out);
         }
+    }
+}
+
+// Work-item (rowGroup, u): one group of rows times one block.
+__kernel void input_projection(
+    __global const float *x, int rows, int K, int xStride,
+    __global const weight_t *w, __global const float *bias,
+    __global float *G, int blocks, int B,
+    __global const int *lengths, int firstStep, int reverse)
+{
+    const int rowGroup = get_global_id(0);
+    const int u = get_global_id(1);
+    if (u >= blocks || rowGroup * GEMM_GROUP_ROWS >= rows) return;
+    project_group(rowGroup, u, x, rows, K, xStride, w, bias, G, blocks, B, lengths, firstStep, reverse);
+}
+
+#define PROJECTION_SYNC_STRIDE 16
+
+// The persistent form for CPU devices: `workers` groups of one work-item. Worker v owns a
+// contiguous range of row groups and reads its own copy of the packed weights (copy
+// v % copies, `copyElements` weights apart), so two cores never read the same x rows or the
+// same panels: in a C model of this loop (Benchmarks/fma_peak/gemm_loop.c) two threads that
+// shared either ran 15-20 % slower. A range's units (row group, block) run a chunk of
+// `chunkBlocks` blocks at a time, every row group of the range through the chunk's panels,
+// which stay in L2 while the row group's x stays in L1. Workers claim runs of their own units
+// from a counter, then take what is left of the others' (reading their x rows, still their own
+// weights). The last worker to finish zeroes the counters for the next launch (the buffer
+// starts zeroed). Each output is the same fma chain as in input_projection, so the two forms
+// give the same bits.
+__kernel void input_projection_persistent(
+    __global const float *x, int rows, int K, int xStride,
+    __global const weight_t *w, int copyElements, int copies, __global const float *bias,
+    __global float *G, int blocks, int B,
+    __global const int *lengths, int firstStep, int reverse,
+    __global int *claims, int chunkBlocks)
+{
+    const int worker = get_group_id(0);
+    const int workers = get_num_groups(0);
+    const int rowGroups = (rows + GEMM_GROUP_ROWS - 1) / GEMM_GROUP_ROWS;
+    __global const weight_t *copy = w + (size_t)(worker % copies) * copyElements;
+    for (int v = 0; v < workers; v++) {
+        const int owner = (worker + v) % workers;
+        const int lo = (int)((long)rowGroups * owner / workers);
+        const int hi = (int)((long)rowGroups * (owner + 1) / workers);
+        const int units = (hi - lo) * blocks;
+        const int chunkUnits = (hi - lo) * chunkBlocks;
+        volatile __global int *counter = claims + owner * PROJECTION_SYNC_STRIDE;
+        int seen = *counter;
+        while (seen < units) {
+            const int size = max(1, (units - seen) / (4 * workers));
+            const int before = atomic_cmpxchg(counter, seen, seen + size);
+            if (before != seen) {
+                seen = before;
+                continue;
+            }
+            const int stop = min(seen + size, units);
+            for (int n = seen; n < stop; n++) {
+                const int chunk = n / chunkUnits;
+                const int width = min(chunkBlocks, blocks - chunk * chunkBlocks);
+                const int rest = n - chunk * chunkUnits;
+                project_group(lo + rest / width, chunk * chunkBlocks + rest % width, x, rows, K, xStride, copy, bias, G,
+                              blocks, B, lengths, firstStep, reverse);
+            }
+            seen += size;
+        }
+    }
+    volatile __global int *finished = claims + workers * PROJECTION_SYNC_STRIDE;
+    if (atomic_inc(finished) == workers - 1) {
+        for (int v = 0; v < workers; v++) atomic_xchg(claims + v * PROJECTION_SYNC_STRIDE, 0);
+        atomic_xchg(finished, 0);
     }
 }

@@ -8,7 +8,7 @@
 //       [--profile] [--each-pass] [--tuning "vec=16 stepRows=4 ..."]...
 //
 // A tuning is space-separated key=value pairs over KernelTuning's fields (vec, gemmRows,
-// gemmTiles, stepRows, stepTiles, panelSlice, projectionRows, wideBlocks, gemmLocal, stepLocal, persistent); unnamed fields
+// gemmTiles, stepRows, stepTiles, panelSlice, projectionRows, wideBlocks, gemmLocal, stepLocal, persistent, persistentProjection); unnamed fields
 // take the device's defaults. Without --tuning it runs the device's defaults. `window=N` (not a
 // tunable) sets the steps per window (OpenCLBackendOptions.windowSteps) of that entry.
 import Foundation
@@ -29,6 +29,11 @@ func parseTuning(_ text: String, base: KernelTuning) throws -> (tuning: KernelTu
         if parts[0] == "window" {
             guard let value = Int(parts[1]), value >= 1 else { throw ProbeError(description: "window takes a positive integer") }
             window = value
+            continue
+        }
+        if parts[0] == "persistentProjection" {
+            guard let value = Bool(parts[1]) else { throw ProbeError(description: "persistentProjection takes true or false") }
+            tuning.persistentProjection = value
             continue
         }
         if parts[0] == "persistent" {

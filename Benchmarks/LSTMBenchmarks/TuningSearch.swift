@@ -75,8 +75,9 @@ public struct TuningSearch: Sendable {
         return [base] + rows + [mode] + locals
     }
 
-    /// GEMM candidates around `base`: 2, 3 or 4 rows per work-item, and a quarter and twice
-    /// its work-group size.
+    /// GEMM candidates around `base`: 2, 3 or 4 rows per work-item, a quarter and twice its
+    /// work-group size, and with a persistent recurrence the other GEMM form (persistent or
+    /// one work-item per row group and block).
     public static func gemmCandidates(from base: KernelTuning) -> [KernelTuning] {
         let rows = [2, 3, 4].filter { $0 != base.gemmRows }.map { rows in
             modified(base) { $0.gemmRows = rows }
@@ -84,7 +85,8 @@ public struct TuningSearch: Sendable {
         let locals = [base.gemmLocal / 4, base.gemmLocal * 2].filter { $0 >= 1 }.map { local in
             modified(base) { $0.gemmLocal = local }
         }
-        return rows + locals
+        let form = base.persistentRecurrence ? [modified(base) { $0.persistentProjection.toggle() }] : []
+        return rows + locals + form
     }
 
     /// Panel-slicing candidates around `base`: 2, 4 and 8 register tiles per group in the

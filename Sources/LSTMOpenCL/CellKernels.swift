@@ -25,8 +25,9 @@ protocol CellKernels: AnyObject {
 
     /// The program and shared geometry.
     var build: KernelBuild { get }
-    /// Packed W_ih [Hp/VEC][K][VEC·gates] and the bias folded into G, of one layer-direction.
-    func inputSide(layer: Int, direction: Int) -> (weights: Buffer, bias: Buffer)
+    /// Packed W_ih [Hp/VEC][K][VEC·gates], `copies` times over (one per worker of a persistent
+    /// input projection, see InputProjection), and the bias folded into G, of one layer-direction.
+    func inputSide(layer: Int, direction: Int) -> (weights: Buffer, copies: Int, bias: Buffer)
     /// The launches of layer `layer`'s recurrence over `workspace`, writing `output`.
     func recurrence(layer: Int, workspace: Workspace, output: Buffer) throws -> LayerRecurrence
 }

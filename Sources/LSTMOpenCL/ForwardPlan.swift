@@ -32,8 +32,10 @@ final class ForwardPlan {
                 let inputSide = kernels.inputSide(layer: layer, direction: direction)
                 return try InputProjection(
                     build: build, input: layerInput, inputSize: configuration.layerInputSize(layer),
-                    weights: inputSide.weights, bias: inputSide.bias, gates: workspace.buffer(.gates, direction),
-                    lengths: workspace.buffer(.lengths), batch: workspace.batch, reverse: direction == 1)
+                    weights: inputSide.weights, copies: inputSide.copies, bias: inputSide.bias,
+                    gates: workspace.buffer(.gates, direction),
+                    lengths: workspace.buffer(.lengths), batch: workspace.batch, reverse: direction == 1,
+                    workers: build.projectionWorkers)
             }
             let recurrence = try kernels.recurrence(layer: layer, workspace: workspace, output: layerOutput)
             if case .persistent(let kernel, _, _, _) = recurrence, let rescuePolls {
@@ -47,6 +49,7 @@ final class ForwardPlan {
     func enqueue(on queue: CommandQueue, recorder: ProfileRecorder?) throws {
         for layer in layers {
             if case .persistent(_, _, let sync, _) = layer.recurrence { try queue.fill(sync, with: 0) }
+            for case let claims? in layer.inputProjections.map(\.claims) { try queue.fill(claims, with: 0) }
             for window in windows {
                 for projection in layer.inputProjections {
                     try projection.enqueue(firstStep: window.firstStep, steps: window.steps, on: queue, recorder: recorder)

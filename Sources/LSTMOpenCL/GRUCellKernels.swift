@@ -68,8 +68,8 @@ final class GRUCellKernels: CellKernels {
         }
     }
 
-    func inputSide(layer: Int, direction: Int) -> (weights: Buffer, bias: Buffer) {
-        (weights[layer][direction].inputWeights, weights[layer][direction].inputSideBias)
+    func inputSide(layer: Int, direction: Int) -> (weights: Buffer, copies: Int, bias: Buffer) {
+        (weights[layer][direction].inputWeights, 1, weights[layer][direction].inputSideBias)
     }
 
     func recurrence(layer: Int, workspace: Workspace, output: Buffer) throws -> LayerRecurrence {

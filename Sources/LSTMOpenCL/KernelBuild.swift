@@ -18,6 +18,9 @@ final class KernelBuild {
     let blocks: Int
     /// Work-groups of the persistent recurrence, or 0 when steps are launched one by one.
     let recurrenceWorkers: Int
+    /// Work-groups of the persistent input projection (the recurrence's, when the tuning asks
+    /// for it), or 0 for one work-item per row group and block.
+    var projectionWorkers: Int { tuning.persistentProjection ? recurrenceWorkers : 0 }
     let context: Context
 
     init(context: Context, configuration: LSTMConfiguration, precision: WeightPrecision, tuning: KernelTuning) throws {

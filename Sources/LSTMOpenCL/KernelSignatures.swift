@@ -7,6 +7,12 @@ extension KernelSignature {
         "x", "rows", "K", "xStride", "w", "bias", "G", "blocks", "B", "lengths", "firstStep", "reverse",
     ])
 
+    /// input_projection.cl, the persistent form.
+    static let inputProjectionPersistent = KernelSignature(name: "input_projection_persistent", parameters: [
+        "x", "rows", "K", "xStride", "w", "copyElements", "copies", "bias", "G", "blocks", "B", "lengths", "firstStep",
+        "reverse", "claims", "chunkBlocks",
+    ])
+
     /// lstm_step.cl
     static let lstmStep = KernelSignature(name: "lstm_step", parameters: [
         "G", "whh", "peephole", "hPrev", "hNext", "c", "out", "hRaw", "lengths",
@@ -46,7 +52,7 @@ extension KernelSignature {
 
     /// Every signature, by the kernel file that defines it.
     static let all: [(file: String, signatures: [KernelSignature])] = [
-        ("input_projection.cl", [.inputProjection]),
+        ("input_projection.cl", [.inputProjection, .inputProjectionPersistent]),
         ("lstm_step.cl", [.lstmStep]),
         ("lstm_projection.cl", [.lstmProjection]),
         ("lstm_recurrence.cl", [.lstmRecurrence]),

@@ -33,11 +33,15 @@ public struct KernelTuning: Equatable, Hashable, Sendable, Codable, CustomString
     /// one launch per step. Only honoured on CPU devices, where its assumptions hold; other
     /// devices always launch per step.
     public var persistentRecurrence: Bool
+    /// Run the input-projection GEMM as one work-group per persistent worker, each with its own
+    /// rows and its own copy of W_ih (`input_projection_persistent`), where the recurrence is
+    /// persistent too; otherwise one work-item per row group and block.
+    public var persistentProjection: Bool
 
     public init(
         vectorWidth: Int = 8, gemmRows: Int = 4, gemmTiles: Int = 1, stepRows: Int = 4, stepTiles: Int = 1,
         panelSlice: Int = 0, projectionRows: Int = 4, wideBlocks: Int = 0,
-        gemmLocal: Int = 16, stepLocal: Int = 8, persistentRecurrence: Bool = true
+        gemmLocal: Int = 16, stepLocal: Int = 8, persistentRecurrence: Bool = true, persistentProjection: Bool = false
     ) {
         self.vectorWidth = vectorWidth
         self.gemmRows = gemmRows
@@ -50,6 +54,7 @@ public struct KernelTuning: Equatable, Hashable, Sendable, Codable, CustomString
         self.gemmLocal = gemmLocal
         self.stepLocal = stepLocal
         self.persistentRecurrence = persistentRecurrence
+        self.persistentProjection = persistentProjection
     }
 
     /// The vector widths the kernels are written for.
@@ -74,13 +79,19 @@ public struct KernelTuning: Equatable, Hashable, Sendable, Codable, CustomString
     /// (``vectorWidth(for:)``), and the register tiles are those measured for it. Four GEMM
     /// tiles share each panel slice; so do four recurrent row tiles when the batch has more than
     /// one sequence (interleaved on an Intel Xeon at VEC 16: 0.96-0.98x the median and 0.6-0.9x
-    /// the fastest pass of one tile each at B = 16 and 64; Benchmarks/RESULTS.md).
+    /// the fastest pass of one tile each at B = 16 and 64; Benchmarks/RESULTS.md). Batches of
+    /// more than one sequence run the persistent GEMM with a copy of W_ih per worker
+    /// (interleaved on the Xeon: 0.76-0.95x the median pass at B = 16-256); a single sequence
+    /// reads W_ih once per pass, where a second copy only adds bytes (its f32 GEMM took 1.18x).
     public static func defaults(for device: Device, batchClass: BatchClass = .large) -> KernelTuning {
         guard device.kind == .cpu else { return gpuDefault }
         var tuning = cpuDefault
         tuning.vectorWidth = vectorWidth(for: device)
         tuning.gemmTiles = 4
-        if batchClass != .single { tuning.stepTiles = 4 }
+        if batchClass != .single {
+            tuning.stepTiles = 4
+            tuning.persistentProjection = true
+        }
         return tuning
     }
 
@@ -119,11 +130,12 @@ public struct KernelTuning: Equatable, Hashable, Sendable, Codable, CustomString
             + " projectionRows=\(projectionRows)"
             + (wideBlocks > 0 ? " wideBlocks=\(wideBlocks)" : "")
             + " gemmLocal=\(gemmLocal) stepLocal=\(stepLocal) persistent=\(persistentRecurrence)"
+            + (persistentProjection ? " persistentProjection=true" : "")
     }
 
     private enum CodingKeys: String, CodingKey {
         case vectorWidth, gemmRows, gemmTiles, stepRows, stepTiles, panelSlice, projectionRows, wideBlocks, gemmLocal, stepLocal
-        case persistentRecurrence
+        case persistentRecurrence, persistentProjection
     }
 
     /// Decodes a stored tuning; entries written before `persistentRecurrence` existed get
@@ -143,6 +155,7 @@ public struct KernelTuning: Equatable, Hashable, Sendable, Codable, CustomString
         gemmLocal = try container.decode(Int.self, forKey: .gemmLocal)
         stepLocal = try container.decode(Int.self, forKey: .stepLocal)
         persistentRecurrence = try container.decodeIfPresent(Bool.self, forKey: .persistentRecurrence) ?? false
+        persistentProjection = try container.decodeIfPresent(Bool.self, forKey: .persistentProjection) ?? false
     }
 }
 

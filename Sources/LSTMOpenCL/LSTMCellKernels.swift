@@ -6,8 +6,10 @@ import OpenCLKit
 
 /// One LSTM layer-direction's weights, packed and uploaded once.
 struct LSTMDeviceWeights {
-    /// W_ih [Hp/VEC][I][4·VEC].
+    /// W_ih [Hp/VEC][I][4·VEC], ``inputCopies`` times over (one per persistent worker).
     let inputWeights: Buffer
+    /// Copies of W_ih in ``inputWeights`` (InputProjection.weightCopies).
+    let inputCopies: Int
     /// W_hh [Hp/VEC][K][4·VEC].
     let recurrentWeights: Buffer
     /// bias_ih + bias_hh, packed [4Hp].
@@ -20,9 +22,11 @@ struct LSTMDeviceWeights {
     init(_ weights: LayerWeights, layer: Int, build: KernelBuild, queue: CommandQueue) throws {
         let configuration = build.configuration
         let hidden = configuration.hiddenSize
-        inputWeights = try build.uploadWeights(
-            WeightPacking.packGateWeights(weights.inputWeights, gateCount: 4, hiddenSize: hidden, inputSize: configuration.layerInputSize(layer), blockWidth: build.blockWidth),
-            queue: queue)
+        let packedInput = WeightPacking.packGateWeights(
+            weights.inputWeights, gateCount: 4, hiddenSize: hidden, inputSize: configuration.layerInputSize(layer), blockWidth: build.blockWidth)
+        inputCopies = InputProjection.weightCopies(
+            workers: build.projectionWorkers, bytesPerCopy: packedInput.count * build.precision.byteWidth)
+        inputWeights = try build.uploadWeights(Array(repeating: packedInput, count: inputCopies).flatMap { $0 }, queue: queue)
         recurrentWeights = try build.uploadWeights(
             WeightPacking.packGateWeights(weights.recurrentWeights, gateCount: 4, hiddenSize: hidden, inputSize: configuration.outputSize, blockWidth: build.blockWidth),
             queue: queue)
@@ -117,8 +121,8 @@ final class LSTMCellKernels: CellKernels {
         }
     }
 
-    func inputSide(layer: Int, direction: Int) -> (weights: Buffer, bias: Buffer) {
-        (weights[layer][direction].inputWeights, weights[layer][direction].bias)
+    func inputSide(layer: Int, direction: Int) -> (weights: Buffer, copies: Int, bias: Buffer) {
+        (weights[layer][direction].inputWeights, weights[layer][direction].inputCopies, weights[layer][direction].bias)
     }
 
     func recurrence(layer: Int, workspace: Workspace, output: Buffer) throws -> LayerRecurrence {

@@ -1,0 +1,38 @@
+// The host CPU's per-core L2 size, for kernels that PoCL runs on that CPU: PoCL reports only
+// the last-level cache (CL_DEVICE_GLOBAL_MEM_CACHE_SIZE), and the persistent GEMM sizes its
+// panel chunks to the level each core has to itself.
+import Foundation
+
+enum HostCacheSizes {
+    /// Bytes of the L2 cache of CPU 0 as Linux describes it in sysfs, or `nil` where it does
+    /// not (another OS, a container without sysfs).
+    static let level2Bytes: Int? = {
+        for index in 0..<8 {
+            let directory = "/sys/devices/system/cpu/cpu0/cache/index\(index)/"
+            guard let level = read(directory + "level"), let type = read(directory + "type"),
+                  let size = read(directory + "size") else { continue }
+            guard level == "2", type == "Unified" || type == "Data" else { continue }
+            return bytes(size)
+        }
+        return nil
+    }()
+
+    /// "2048K" or "1M" (sysfs's forms) in bytes.
+    static func bytes(_ text: String) -> Int? {
+        let scale: Int
+        var digits = Substring(text)
+        switch text.last {
+        case "K": scale = 1 << 10
+        case "M": scale = 1 << 20
+        default: scale = 1
+        }
+        if scale > 1 { digits = digits.dropLast() }
+        guard let value = Int(digits), value > 0 else { return nil }
+        return value * scale
+    }
+
+    private static func read(_ path: String) -> String? {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else { return nil }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
