@@ -28,7 +28,8 @@ struct InputProjection {
             let claims = try Buffer(context: build.context, byteCount: (workers + 1) * Self.claimStride * 4)
             arguments["claims"] = .buffer(claims)
             arguments["copies"] = .int(Int32(max(1, copies)))
-            arguments["copyElements"] = .int(Int32(build.blocks * inputSize * build.blockWidth * build.configuration.gateCount))
+            // Only read with several copies, which the copy budget keeps far below 2^31 weights.
+            arguments["copyElements"] = .int(Int32(clamping: build.blocks * inputSize * build.blockWidth * build.configuration.gateCount))
             arguments["chunkBlocks"] = .int(Int32(Self.chunkBlocks(
                 panelBytes: inputSize * build.blockWidth * build.configuration.gateCount * build.precision.byteWidth,
                 blocks: build.blocks)))
