@@ -15,6 +15,10 @@
 //   GATES        gate vectors per unit block (4 for an LSTM, 3 for a GRU). Default 4.
 //   WEIGHT_HALF  1 to store weights as half (vload_half), arithmetic stays float. Default 0.
 
+// Ints per synchronisation counter of the persistent kernels (lstm_recurrence.cl and
+// input_projection_persistent): one cache line each, so workers' counters never share a line.
+#define SYNC_STRIDE 16
+
 #ifndef VEC
 #define VEC 8
 #endif

@@ -136,8 +136,6 @@ __kernel void input_projection(
     project_group(rowGroup, u, x, rows, K, xStride, w, bias, G, blocks, B, lengths, firstStep, reverse);
 }
 
-#define PROJECTION_SYNC_STRIDE 16
-
 // The persistent form for CPU devices: `workers` groups of one work-item. Worker v owns a
 // contiguous range of row groups and reads its own copy of the packed weights (copy
 // v % copies, `copyElements` weights apart), so two cores never read the same x rows or the
@@ -146,8 +144,8 @@ __kernel void input_projection(
 // `chunkBlocks` blocks at a time, every row group of the range through the chunk's panels,
 // which stay in L2 while the row group's x stays in L1. Workers claim runs of their own units
 // from a counter, then take what is left of the others' (reading their x rows, still their own
-// weights). The last worker to finish zeroes the counters for the next launch (the buffer
-// starts zeroed). Each output is the same fma chain as in input_projection, so the two forms
+// weights). The last worker to finish zeroes the counters for the next window's launch (the
+// host zeroes them before each pass). Each output is the same fma chain as in input_projection, so the two forms
 // give the same bits.
 __kernel void input_projection_persistent(
     __global const float *x, int rows, int K, int xStride,
@@ -166,7 +164,7 @@ __kernel void input_projection_persistent(
         const int hi = (int)((long)rowGroups * (owner + 1) / workers);
         const int units = (hi - lo) * blocks;
         const int chunkUnits = (hi - lo) * chunkBlocks;
-        volatile __global int *counter = claims + owner * PROJECTION_SYNC_STRIDE;
+        volatile __global int *counter = claims + owner * SYNC_STRIDE;
         int seen = *counter;
         while (seen < units) {
             const int size = max(1, (units - seen) / (4 * workers));
@@ -186,9 +184,9 @@ __kernel void input_projection_persistent(
             seen += size;
         }
     }
-    volatile __global int *finished = claims + workers * PROJECTION_SYNC_STRIDE;
+    volatile __global int *finished = claims + workers * SYNC_STRIDE;
     if (atomic_inc(finished) == workers - 1) {
-        for (int v = 0; v < workers; v++) atomic_xchg(claims + v * PROJECTION_SYNC_STRIDE, 0);
+        for (int v = 0; v < workers; v++) atomic_xchg(claims + v * SYNC_STRIDE, 0);
         atomic_xchg(finished, 0);
     }
 }

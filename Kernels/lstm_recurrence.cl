@@ -25,9 +25,9 @@
 // at a time; its partner then carries on alone, and the preempted worker, when it runs again,
 // finishes the tile it was in, finds the steps after it done and catches up. (Before, the
 // partner left the launch after a millisecond of spinning and the rest of the window ran on
-// one worker: on a shared 2-vCPU VM that happened in most batch-1 windows.) It also makes the kernel finish however many of
-// its groups run at once, without the co-residency guarantee OpenCL does not give: one group
-// alone does all the work. Rescue is possible because a tile is a pure function of
+// one worker: on a shared 2-vCPU VM that happened in most batch-1 windows.) It also makes the
+// kernel finish however many of its groups run at once, without the co-residency guarantee
+// OpenCL does not give: one group alone does all the work. Rescue is possible because a tile is a pure function of
 // state that no launch overwrites: step s reads h and c from slot s and writes slot s + 1 of
 // rings of `ringSlots` = window + 1 slots (step 0 reads the initial state, hInit and cInit),
 // so a tile computed twice, or finished late by a preempted worker, writes the same values to
@@ -53,8 +53,6 @@
 // sync: ints [2 phases][flagStride tile flags], then [all steps of the layer][2 phases]
 // [workers + 1 counters][SYNC_STRIDE]; one cache line per counter so the workers' claim
 // counters do not share a line.
-
-#define SYNC_STRIDE 16
 
 // The buffers and sizes of one launch, per direction where there are two (run_tile).
 typedef struct {

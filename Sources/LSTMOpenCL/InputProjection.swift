@@ -12,7 +12,8 @@ struct InputProjection {
     let build: KernelBuild
     /// Work-groups of the persistent form, or 0 for one work-item per (row group, block).
     let workers: Int
-    /// The persistent form's claim counters ([workers + 1][16] ints), zeroed before each pass.
+    /// The persistent form's claim counters ([workers + 1][KernelBuild.syncStride] ints),
+    /// zeroed before each pass.
     let claims: Buffer?
 
     /// `copies` copies of the packed weights lie one after another in `weights`
@@ -25,7 +26,7 @@ struct InputProjection {
             "B": .int(Int32(batch)), "lengths": .buffer(lengths), "firstStep": .int(0), "reverse": .int(reverse ? 1 : 0),
         ]
         if workers > 0 {
-            let claims = try Buffer(context: build.context, byteCount: (workers + 1) * Self.claimStride * 4)
+            let claims = try Buffer(context: build.context, byteCount: (workers + 1) * KernelBuild.syncStride * 4)
             arguments["claims"] = .buffer(claims)
             arguments["copies"] = .int(Int32(max(1, copies)))
             // Only read with several copies, which the copy budget keeps far below 2^31 weights.
@@ -43,9 +44,6 @@ struct InputProjection {
         self.build = build
         self.workers = workers
     }
-
-    /// Ints per claim counter (one cache line; PROJECTION_SYNC_STRIDE in input_projection.cl).
-    static let claimStride = 16
 
     /// The most bytes of weight copies a layer-direction may take: beyond it the workers share
     /// one copy (on many-core machines, or for very large layers).

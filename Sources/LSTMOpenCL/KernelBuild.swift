@@ -72,6 +72,10 @@ final class KernelBuild {
         return buffer
     }
 
+    /// Ints per synchronisation counter of the persistent kernels: one cache line each
+    /// (SYNC_STRIDE in common.cl).
+    static let syncStride = 16
+
     static func roundUp(_ value: Int, _ multiple: Int) -> Int {
         (value + multiple - 1) / multiple * multiple
     }

@@ -71,7 +71,7 @@ final class LSTMCellKernels: CellKernels {
         // Tile flags [2 phases][flag stride], then counters [steps][2 phases][workers + 1][16]
         // (lstm_recurrence.cl).
         let syncCount = 2 * flagStride(configuration: configuration, blockWidth: blockWidth, batch: batch)
-            + steps * 2 * (workers + 1) * syncStride
+            + steps * 2 * (workers + 1) * KernelBuild.syncStride
         buffers += [
             WorkspaceBuffer(role: .hiddenRing, count: directions, floats: slots * batch * configuration.outputSize, writtenByPass: true),
             WorkspaceBuffer(role: .cellRing, count: directions, floats: slots * padded, writtenByPass: true),
@@ -84,14 +84,11 @@ final class LSTMCellKernels: CellKernels {
 
     /// Polls in which a step's done counter does not move before a waiting worker of the
     /// persistent recurrence computes the step's missing tiles itself (lstm_recurrence.cl). A
-    /// poll hits L1 and takes
-    /// about 2 cycles (timed with the cycle counter on the Xeon), so 2^15 polls are some tens of
-    /// microseconds: several tiles' time, more than the step-end waits of workers that both run,
+    /// poll hits L1 and takes about 2 cycles (timed with the cycle counter on the Xeon), so 2^15
+    /// polls are some tens of microseconds: several tiles' time, more than the step-end waits of workers that both run,
     /// and far less than the milliseconds a shared machine takes a vCPU away.
     static let rescuePolls = 1 << 15
 
-    /// Ints per barrier counter (one cache line each; SYNC_STRIDE in lstm_recurrence.cl).
-    static let syncStride = 16
 
     /// Slots of the persistent recurrence's state rings: one per step of a window, plus the
     /// slot the window starts from, so that no launch overwrites what one of its steps reads.
@@ -107,7 +104,7 @@ final class LSTMCellKernels: CellKernels {
         let gateTiles = directions * batch * blocks
         let projectedBlocks = WeightPacking.paddedUnits(configuration.outputSize, blockWidth: blockWidth) / blockWidth
         let projectionTiles = configuration.projectionSize > 0 ? directions * batch * projectedBlocks : 0
-        return KernelBuild.roundUp(max(gateTiles, projectionTiles, 1), syncStride)
+        return KernelBuild.roundUp(max(gateTiles, projectionTiles, 1), KernelBuild.syncStride)
     }
 
     let build: KernelBuild

@@ -25,8 +25,8 @@ public struct OpenCLBackendOptions: Sendable {
     /// Tunables of the GPU family; `nil` uses ``GPUKernelTuning/defaults``.
     public var gpuTuning: GPUKernelTuning?
     /// Polls in which no tile of a step finishes before a waiting worker of the persistent
-    /// CPU recurrence computes the tiles it waits for itself; `nil` is the tuned default. 0 rescues at
-    /// once, so both workers often compute the same tiles: for tests of that path.
+    /// CPU recurrence computes the tiles it waits for itself; `nil` is the tuned default. 0
+    /// rescues at once, so both workers often compute the same tiles: for tests of that path.
     public var rescuePolls: Int?
 
     /// Options with fp32 weights, the device kind's default tuning and no profiling unless given.
