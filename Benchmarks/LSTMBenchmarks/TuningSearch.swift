@@ -89,10 +89,10 @@ public struct TuningSearch: Sendable {
         return rows + locals + form
     }
 
-    /// Panel-slicing candidates around `base`: 2, 4 and 8 register tiles per group in the
+    /// Panel-slicing candidates around `base`: 2, 4, 8 and 16 register tiles per group in the
     /// recurrent step (batches of two tiles or more only) and in the GEMM, then both at once.
     public static func sliceCandidates(from base: KernelTuning, batchClass: BatchClass = .large) -> [KernelTuning] {
-        let groups = [2, 4, 8]
+        let groups = [2, 4, 8, 16]
         let gemm = groups.filter { $0 != base.gemmTiles }.map { tiles in modified(base) { $0.gemmTiles = tiles } }
         guard batchClass != .single else { return gemm }
         let step = groups.filter { $0 != base.stepTiles }.map { tiles in modified(base) { $0.stepTiles = tiles } }

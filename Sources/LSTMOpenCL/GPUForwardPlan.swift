@@ -133,7 +133,7 @@ final class GPUForwardPlan {
         guard let geometry else { return try enqueuePass(persistent: nil, on: queue, recorder: recorder) }
         try queue.fill(extra.sync, with: 0)
         try enqueuePass(persistent: geometry, on: queue, recorder: recorder)
-        let status: [Int32] = try queue.read(extra.sync, count: 1, zero: 0)
+        let status = try queue.read(extra.sync, count: 1, as: Int32.self)
         guard status[0] != 0 else { return }
         fallbacks += 1
         try reupload()

@@ -1,21 +1,29 @@
-// The host CPU's per-core L2 size, for kernels that PoCL runs on that CPU: PoCL reports only
-// the last-level cache (CL_DEVICE_GLOBAL_MEM_CACHE_SIZE), and the persistent GEMM sizes its
-// panel chunks to the level each core has to itself.
+// The host CPU's per-core L1 data and L2 sizes, for kernels that PoCL runs on that CPU: PoCL
+// reports only the last-level cache (CL_DEVICE_GLOBAL_MEM_CACHE_SIZE). The persistent GEMM
+// sizes its panel chunks to the L2 each core has to itself, and the recurrent step's row
+// groups grow to what the L1 holds (KernelTuning.defaults).
 import Foundation
 
 enum HostCacheSizes {
+    /// Bytes of the L1 data cache of CPU 0 as Linux describes it in sysfs, or `nil` where it
+    /// does not (another OS, a container without sysfs).
+    static let level1DataBytes: Int? = size(level: "1")
+
     /// Bytes of the L2 cache of CPU 0 as Linux describes it in sysfs, or `nil` where it does
-    /// not (another OS, a container without sysfs).
-    static let level2Bytes: Int? = {
+    /// not.
+    static let level2Bytes: Int? = size(level: "2")
+
+    /// The size of CPU 0's data or unified cache of `level`.
+    private static func size(level wanted: String) -> Int? {
         for index in 0..<8 {
             let directory = "/sys/devices/system/cpu/cpu0/cache/index\(index)/"
             guard let level = read(directory + "level"), let type = read(directory + "type"),
                   let size = read(directory + "size") else { continue }
-            guard level == "2", type == "Unified" || type == "Data" else { continue }
+            guard level == wanted, type == "Unified" || type == "Data" else { continue }
             return bytes(size)
         }
         return nil
-    }()
+    }
 
     /// "2048K" or "1M" (sysfs's forms) in bytes.
     static func bytes(_ text: String) -> Int? {

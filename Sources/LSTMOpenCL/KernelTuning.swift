@@ -83,6 +83,8 @@ public struct KernelTuning: Equatable, Hashable, Sendable, Codable, CustomString
     /// more than one sequence run the persistent GEMM with a copy of W_ih per worker
     /// (interleaved on the Xeon: 0.76-0.95x the median pass at B = 16-256); a single sequence
     /// reads W_ih once per pass, where a second copy only adds bytes (its f32 GEMM took 1.18x).
+    /// Large batches group as many recurrent row tiles as the L1 data cache holds
+    /// (``largeBatchStepTiles(vectorWidth:level1DataBytes:)``).
     public static func defaults(for device: Device, batchClass: BatchClass = .large) -> KernelTuning {
         guard device.kind == .cpu else { return gpuDefault }
         var tuning = cpuDefault
@@ -92,7 +94,28 @@ public struct KernelTuning: Equatable, Hashable, Sendable, Codable, CustomString
             tuning.stepTiles = 4
             tuning.persistentProjection = true
         }
+        if batchClass == .large {
+            tuning.stepTiles = largeBatchStepTiles(
+                vectorWidth: tuning.vectorWidth, level1DataBytes: HostCacheSizes.level1DataBytes ?? 32 << 10)
+        }
         return tuning
+    }
+
+    /// Recurrent row tiles per group for large batches: the most of 16, 8 and 4 whose working
+    /// set fits an L1 data cache of `level1DataBytes` (32 KiB on AMD Zen 3 and 4, 48 KiB on
+    /// Intel Sapphire and Emerald Rapids): the group's accumulators, one panel slice
+    /// (``panelSliceBytes``) and the slice's k range of the group's rows of h, for an LSTM's
+    /// four gates. A group of more rows reads each slice from L2 fewer times per step. On an
+    /// Intel Xeon (48 KiB) 16 tiles, 64 sequences, took the recurrence 8-13 % less time than 4 at
+    /// B = 128 and 256, and 1-9 % less at B = 64 (Benchmarks/RESULTS.md).
+    static func largeBatchStepTiles(vectorWidth: Int, level1DataBytes: Int, stepRows: Int = 4) -> Int {
+        let sliceDepth = panelSliceBytes / (4 * vectorWidth * 4)
+        for tiles in [16, 8] {
+            let accumulators = tiles * stepRows * 4 * vectorWidth * 4
+            let hRows = tiles * stepRows * sliceDepth * 4
+            if accumulators + panelSliceBytes + hRows <= level1DataBytes { return tiles }
+        }
+        return 4
     }
 
     /// The block width for a CPU device: its native float vector width (the preferred one

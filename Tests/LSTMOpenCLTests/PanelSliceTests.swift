@@ -7,7 +7,7 @@
 // floats (GEMM_STAGED in input_projection.cl), so those runs also check the staged GEMM
 // against the unstaged one-tile GEMM.
 import LSTMCore
-import LSTMOpenCL
+@testable import LSTMOpenCL
 import LSTMTestSupport
 import OpenCLKit
 import Testing
@@ -69,6 +69,18 @@ struct PanelSliceTests {
         #expect(KernelTuning(vectorWidth: 16).panelSliceDepth(gates: 4, weightBytes: 4) == 64)
         #expect(KernelTuning(vectorWidth: 8).panelSliceDepth(gates: 3, weightBytes: 2) == 341)
         #expect(KernelTuning(vectorWidth: 16, panelSlice: 24).panelSliceDepth(gates: 4, weightBytes: 4) == 24)
+    }
+
+    @Test("large batches group as many recurrent row tiles as the L1 data cache holds")
+    func largeBatchGroups() {
+        // 16 tiles at VEC 16: 16 KiB of accumulators, a 16 KiB slice, 16 KiB of h rows.
+        #expect(KernelTuning.largeBatchStepTiles(vectorWidth: 16, level1DataBytes: 48 << 10) == 16)
+        #expect(KernelTuning.largeBatchStepTiles(vectorWidth: 16, level1DataBytes: 48 << 10 - 1) == 8)
+        #expect(KernelTuning.largeBatchStepTiles(vectorWidth: 16, level1DataBytes: 32 << 10) == 8)
+        // VEC 8 slices are 128 deep, so the rows of h take more: 8 tiles need 36 KiB.
+        #expect(KernelTuning.largeBatchStepTiles(vectorWidth: 8, level1DataBytes: 48 << 10) == 8)
+        #expect(KernelTuning.largeBatchStepTiles(vectorWidth: 8, level1DataBytes: 32 << 10) == 4)
+        #expect(KernelTuning.largeBatchStepTiles(vectorWidth: 16, level1DataBytes: 16 << 10) == 4)
     }
 
     @Test("tile groups outside 1...16 are refused with a typed error")
