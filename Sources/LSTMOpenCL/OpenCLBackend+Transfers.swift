@@ -2,7 +2,8 @@
 // lengths and initial states) and one blocking read of everything it returns, with
 // device-side copies in between (layouts in Workspace.swift, `Staging`). Large arrays are
 // never copied on the host: the sequence goes out as it is and the output is the read
-// buffer, truncated in place.
+// buffer, truncated in place. On CPU devices the large ones move through mappings, copied by
+// all of the host's cores (HostCopy).
 import LSTMCore
 import OpenCLKit
 
@@ -29,7 +30,7 @@ extension OpenCLBackend {
             let cell = Array(problem.initialCell[(state * batch * cellWidth)..<((state + 1) * batch * cellWidth)])
             staging += WeightPacking.padRows(cell, rows: batch, width: cellWidth, blockWidth: workspace.blockWidth)
         }
-        if !together { try queue.write(problem.sequence, to: workspace.buffer(.input)) }
+        if !together { try writeLarge(problem.sequence, to: workspace.buffer(.input)) }
         try queue.write(staging, to: workspace.buffer(.input), offset: together ? 0 : layout.lengths)
 
         let input = try workspace.buffer(.input)
@@ -60,7 +61,7 @@ extension OpenCLBackend {
                 from: workspace.buffer(.cellState, state), to: finalOutput,
                 destinationOffset: (layout.finalCell + state * layout.cellPerState) * 4, byteCount: layout.cellPerState * 4)
         }
-        var all = try queue.readFloats(finalOutput, count: layout.outputEnd)
+        var all = try readLarge(finalOutput, count: layout.outputEnd)
         let finalHidden = Array(all[layout.finalHidden..<layout.finalCell])
         var finalCell: [Float] = []
         finalCell.reserveCapacity(Self.stateCount(configuration) * batch * configuration.cellStateSize)
@@ -72,6 +73,33 @@ extension OpenCLBackend {
         }
         all.removeSubrange(layout.finalHidden...)
         return ForwardResult(output: all, finalHidden: finalHidden, finalCell: finalCell)
+    }
+
+    /// Writes `values` from the start of `buffer`: on a CPU device through a mapping that the
+    /// host's cores fill (``HostCopy``), elsewhere with the driver's write.
+    private func writeLarge(_ values: [Float], to buffer: Buffer) throws {
+        let bytes = values.count * MemoryLayout<Float>.stride
+        guard device.kind == .cpu, HostCopy.threads(byteCount: bytes) > 1 else { return try queue.write(values, to: buffer) }
+        try queue.withMapped(buffer, byteCount: bytes, access: .overwrite) { mapped in
+            values.withUnsafeBytes { source in
+                guard let from = source.baseAddress, let to = mapped.baseAddress else { return }
+                HostCopy.copy(from: from, to: to, byteCount: bytes)
+            }
+        }
+    }
+
+    /// Reads the first `count` floats of `buffer` (after every command enqueued so far): on a
+    /// CPU device through a mapping that the host's cores drain, elsewhere with the driver's read.
+    private func readLarge(_ buffer: Buffer, count: Int) throws -> [Float] {
+        let bytes = count * MemoryLayout<Float>.stride
+        guard device.kind == .cpu, HostCopy.threads(byteCount: bytes) > 1 else { return try queue.readFloats(buffer, count: count) }
+        return try [Float](unsafeUninitializedCapacity: count) { storage, initialized in
+            try queue.withMapped(buffer, byteCount: bytes, access: .read) { mapped in
+                guard let from = mapped.baseAddress, let to = storage.baseAddress else { return }
+                HostCopy.copy(from: from, to: to, byteCount: bytes)
+            }
+            initialized = count
+        }
     }
 
     /// States (layer-directions), numbered layer-major as h0 and c0 order them.
