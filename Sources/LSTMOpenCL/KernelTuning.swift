@@ -106,8 +106,8 @@ public struct KernelTuning: Equatable, Hashable, Sendable, Codable, CustomString
     /// Intel Sapphire and Emerald Rapids): the group's accumulators, one panel slice
     /// (``panelSliceBytes``) and the slice's k range of the group's rows of h, for an LSTM's
     /// four gates. A group of more rows reads each slice from L2 fewer times per step. On an
-    /// Intel Xeon (48 KiB) 16 tiles, 64 sequences, took the recurrence 8-13 % less time than 4 at
-    /// B = 128 and 256, and 1-9 % less at B = 64 (Benchmarks/RESULTS.md).
+    /// Intel Xeon (48 KiB) 16 tiles, 64 sequences, took the recurrence 2-13 % less time than 4 at
+    /// B = 128 and 256, and 0.91-1.05x its time at B = 64 (Benchmarks/RESULTS.md).
     static func largeBatchStepTiles(vectorWidth: Int, level1DataBytes: Int, stepRows: Int = 4) -> Int {
         let sliceDepth = panelSliceBytes / (4 * vectorWidth * 4)
         for tiles in [16, 8] {
