@@ -109,10 +109,11 @@ public struct KernelTuning: Equatable, Hashable, Sendable, Codable, CustomString
     /// Intel Xeon (48 KiB) 16 tiles, 64 sequences, took the recurrence 2-13 % less time than 4 at
     /// B = 128 and 256, and 0.91-1.05x its time at B = 64 (Benchmarks/RESULTS.md).
     static func largeBatchStepTiles(vectorWidth: Int, level1DataBytes: Int, stepRows: Int = 4) -> Int {
-        let sliceDepth = panelSliceBytes / (4 * vectorWidth * 4)
+        let (gates, floatBytes) = (4, MemoryLayout<Float>.size)
+        let sliceDepth = KernelTuning(vectorWidth: vectorWidth).panelSliceDepth(gates: gates, weightBytes: floatBytes)
         for tiles in [16, 8] {
-            let accumulators = tiles * stepRows * 4 * vectorWidth * 4
-            let hRows = tiles * stepRows * sliceDepth * 4
+            let accumulators = tiles * stepRows * gates * vectorWidth * floatBytes
+            let hRows = tiles * stepRows * sliceDepth * floatBytes
             if accumulators + panelSliceBytes + hRows <= level1DataBytes { return tiles }
         }
         return 4

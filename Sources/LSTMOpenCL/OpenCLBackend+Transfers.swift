@@ -79,7 +79,7 @@ extension OpenCLBackend {
     /// host's cores fill (``HostCopy``), elsewhere with the driver's write.
     private func writeLarge(_ values: [Float], to buffer: Buffer) throws {
         let bytes = values.count * MemoryLayout<Float>.stride
-        guard device.kind == .cpu, HostCopy.threads(byteCount: bytes) > 1 else { return try queue.write(values, to: buffer) }
+        guard copiesThroughMapping(byteCount: bytes) else { return try queue.write(values, to: buffer) }
         try queue.withMapped(buffer, byteCount: bytes, access: .overwrite) { mapped in
             values.withUnsafeBytes { source in
                 guard let from = source.baseAddress, let to = mapped.baseAddress else { return }
@@ -92,7 +92,7 @@ extension OpenCLBackend {
     /// CPU device through a mapping that the host's cores drain, elsewhere with the driver's read.
     private func readLarge(_ buffer: Buffer, count: Int) throws -> [Float] {
         let bytes = count * MemoryLayout<Float>.stride
-        guard device.kind == .cpu, HostCopy.threads(byteCount: bytes) > 1 else { return try queue.readFloats(buffer, count: count) }
+        guard copiesThroughMapping(byteCount: bytes) else { return try queue.readFloats(buffer, count: count) }
         return try [Float](unsafeUninitializedCapacity: count) { storage, initialized in
             try queue.withMapped(buffer, byteCount: bytes, access: .read) { mapped in
                 guard let from = mapped.baseAddress, let to = storage.baseAddress else { return }
@@ -100,6 +100,12 @@ extension OpenCLBackend {
             }
             initialized = count
         }
+    }
+
+    /// Whether a transfer of `byteCount` bytes goes through a mapping: on CPU devices, where the
+    /// buffer is host memory, when it is large enough to split between threads.
+    private func copiesThroughMapping(byteCount: Int) -> Bool {
+        device.kind == .cpu && HostCopy.threads(byteCount: byteCount) > 1
     }
 
     /// States (layer-directions), numbered layer-major as h0 and c0 order them.
