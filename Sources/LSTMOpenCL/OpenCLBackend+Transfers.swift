@@ -80,12 +80,15 @@ extension OpenCLBackend {
     private func writeLarge(_ values: [Float], to buffer: Buffer) throws {
         let bytes = values.count * MemoryLayout<Float>.stride
         guard copiesThroughMapping(byteCount: bytes) else { return try queue.write(values, to: buffer) }
-        try queue.withMapped(buffer, byteCount: bytes, access: .overwrite) { mapped in
+        let copied = try queue.withMapped(buffer, byteCount: bytes, access: .overwrite) { mapped in
             values.withUnsafeBytes { source in
-                guard let from = source.baseAddress, let to = mapped.baseAddress else { return }
+                guard let from = source.baseAddress, let to = mapped.baseAddress else { return false }
                 HostCopy.copy(from: from, to: to, byteCount: bytes)
+                return true
             }
         }
+        // Without an address to copy from or to, the driver's write still delivers the values.
+        if !copied { try queue.write(values, to: buffer) }
     }
 
     /// Reads the first `count` floats of `buffer` (after every command enqueued so far): on a
@@ -93,13 +96,17 @@ extension OpenCLBackend {
     private func readLarge(_ buffer: Buffer, count: Int) throws -> [Float] {
         let bytes = count * MemoryLayout<Float>.stride
         guard copiesThroughMapping(byteCount: bytes) else { return try queue.readFloats(buffer, count: count) }
-        return try [Float](unsafeUninitializedCapacity: count) { storage, initialized in
-            try queue.withMapped(buffer, byteCount: bytes, access: .read) { mapped in
-                guard let from = mapped.baseAddress, let to = storage.baseAddress else { return }
+        let values = try [Float](unsafeUninitializedCapacity: count) { storage, initialized in
+            let copied = try queue.withMapped(buffer, byteCount: bytes, access: .read) { mapped in
+                guard let from = mapped.baseAddress, let to = storage.baseAddress else { return false }
                 HostCopy.copy(from: from, to: to, byteCount: bytes)
+                return true
             }
-            initialized = count
+            // Only elements that were copied count as initialised.
+            initialized = copied ? count : 0
         }
+        // Without an address to copy from or to, the driver's read still delivers the values.
+        return values.count == count ? values : try queue.readFloats(buffer, count: count)
     }
 
     /// Whether a transfer of `byteCount` bytes goes through a mapping: on CPU devices, where the
