@@ -27,6 +27,16 @@
 #endif
 // Columns of one block's panel row: one vector per gate.
 #define BLOCK_COLUMNS (GATES * VEC)
+// Gate vectors per register tile of the CPU GEMM and recurrent tiles: the tile's rows take
+// TILE_GATES of a block's gates through the k loop at a time. All GATES unless the host asks
+// for fewer, where the vector registers cannot hold rows * GATES accumulators besides the
+// weights (16 registers on AVX2). Each output is the same fma chain either way.
+#ifndef TILE_GATES
+#define TILE_GATES GATES
+#endif
+#if TILE_GATES > GATES || TILE_GATES < 1
+#error "TILE_GATES must be in 1 ... GATES"
+#endif
 
 #if VEC == 16
 typedef float16 floatv;

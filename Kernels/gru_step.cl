@@ -41,17 +41,27 @@ __attribute__((always_inline)) inline void NAME(                                
     for (int i = 0; i < STEP_ROWS; i++) {                                                        \
         if (i < rows) v[i] = vectors + (size_t)(firstRow + i) * K;                              \
     }                                                                                            \
-    __global const weight_t *weights = panel + FIRST_GATE * VEC;                                 \
-    for (int k = 0; k < K; k++, weights += BLOCK_COLUMNS) {                                      \
-        floatv w[GATE_SPAN];                                                                     \
-        _Pragma("unroll")                                                                        \
-        for (int g = 0; g < GATE_SPAN; g++) w[g] = LOAD_W(g, weights);                           \
-        _Pragma("unroll")                                                                        \
-        for (int i = 0; i < STEP_ROWS; i++) {                                                    \
-            if (i < rows) {                                                                      \
-                const floatv hv = (floatv)(v[i][k]);                                             \
-                _Pragma("unroll")                                                                \
-                for (int g = 0; g < GATE_SPAN; g++) acc[i][g] = fma(hv, w[g], acc[i][g]);        \
+    /* Gates per pass, as in rows_product (lstm_step.cl): all unless TILE_GATES asks fewer. */ \
+    const int passGates = rows * GATE_SPAN <= STEP_ROWS * TILE_GATES ? GATE_SPAN : TILE_GATES;   \
+    _Pragma("unroll")                                                                            \
+    for (int first = 0; first < GATE_SPAN; first += passGates) {                                 \
+        __global const weight_t *weights = panel + (FIRST_GATE + first) * VEC;                   \
+        for (int k = 0; k < K; k++, weights += BLOCK_COLUMNS) {                                  \
+            floatv w[GATE_SPAN];                                                                 \
+            _Pragma("unroll")                                                                    \
+            for (int g = 0; g < GATE_SPAN; g++) {                                                \
+                if (g < passGates && first + g < GATE_SPAN) w[g] = LOAD_W(g, weights);           \
+            }                                                                                    \
+            _Pragma("unroll")                                                                    \
+            for (int i = 0; i < STEP_ROWS; i++) {                                                \
+                if (i < rows) {                                                                  \
+                    const floatv hv = (floatv)(v[i][k]);                                         \
+                    _Pragma("unroll")                                                            \
+                    for (int g = 0; g < GATE_SPAN; g++) {                                        \
+                        if (g < passGates && first + g < GATE_SPAN)                              \
+                            acc[i][first + g] = fma(hv, w[g], acc[i][first + g]);                \
+                    }                                                                            \
+                }                                                                                \
             }                                                                                    \
         }                                                                                        \
     }                                                                                            \

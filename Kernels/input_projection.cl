@@ -83,33 +83,50 @@ __attribute__((always_inline)) inline void project_group(
 #endif
         #pragma unroll 1
         for (int s = 0; s < GEMM_TILES; s++) {
-            floatv acc[GEMM_ROWS][GATES];
             __global const float *tileRow[GEMM_ROWS];
             #pragma unroll
-            for (int i = 0; i < GEMM_ROWS; i++) {
-                tileRow[i] = xRow[s * GEMM_ROWS + i];
-                #pragma unroll
-                for (int g = 0; g < GATES; g++) acc[i][g] = partial[s][i][g];
-            }
-            for (int k = kBegin; k < kEnd; k++) {
-                floatv wv[GATES];
-                #pragma unroll
-#if GEMM_STAGED
-                for (int g = 0; g < GATES; g++) wv[g] = staged[k - kBegin][g];
-#else
-                for (int g = 0; g < GATES; g++) wv[g] = LOAD_W(GATES * k + g, panel);
-#endif
+            for (int i = 0; i < GEMM_ROWS; i++) tileRow[i] = xRow[s * GEMM_ROWS + i];
+            // TILE_GATES gates of the tile's rows at a time (all of them unless the registers
+            // cannot hold GEMM_ROWS * GATES accumulators; common.cl).
+            #pragma unroll
+            for (int first = 0; first < GATES; first += TILE_GATES) {
+                floatv acc[GEMM_ROWS][TILE_GATES];
                 #pragma unroll
                 for (int i = 0; i < GEMM_ROWS; i++) {
-                    const floatv xv = (floatv)(tileRow[i][k]);
                     #pragma unroll
-                    for (int g = 0; g < GATES; g++) acc[i][g] = fma(xv, wv[g], acc[i][g]);
+                    for (int g = 0; g < TILE_GATES; g++) {
+                        if (first + g < GATES) acc[i][g] = partial[s][i][first + g];
+                    }
                 }
-            }
-            #pragma unroll
-            for (int i = 0; i < GEMM_ROWS; i++) {
+                // The weights pointer advances a panel row per k (indexed from k, the addresses
+                // were rebuilt every k; see rows_product in lstm_step.cl).
+                __global const weight_t *weights = panel + (size_t)kBegin * BLOCK_COLUMNS + first * VEC;
+                for (int k = kBegin; k < kEnd; k++, weights += BLOCK_COLUMNS) {
+                    floatv wv[TILE_GATES];
+                    #pragma unroll
+                    for (int g = 0; g < TILE_GATES; g++) {
+#if GEMM_STAGED
+                        if (first + g < GATES) wv[g] = staged[k - kBegin][first + g];
+#else
+                        if (first + g < GATES) wv[g] = LOAD_W(g, weights);
+#endif
+                    }
+                    #pragma unroll
+                    for (int i = 0; i < GEMM_ROWS; i++) {
+                        const floatv xv = (floatv)(tileRow[i][k]);
+                        #pragma unroll
+                        for (int g = 0; g < TILE_GATES; g++) {
+                            if (first + g < GATES) acc[i][g] = fma(xv, wv[g], acc[i][g]);
+                        }
+                    }
+                }
                 #pragma unroll
-                for (int g = 0; g < GATES; g++) partial[s][i][g] = acc[i][g];
+                for (int i = 0; i < GEMM_ROWS; i++) {
+                    #pragma unroll
+                    for (int g = 0; g < TILE_GATES; g++) {
+                        if (first + g < GATES) partial[s][i][first + g] = acc[i][g];
+                    }
+                }
             }
         }
     }

@@ -89,17 +89,27 @@ __attribute__((always_inline)) inline void rows_product(
     for (int i = 0; i < STEP_ROWS; i++) {
         if (i < rows) h[i] = hPrev + (size_t)(firstRow + i) * K;
     }
-    __global const weight_t *weights = panel + (size_t)kBegin * BLOCK_COLUMNS;
-    for (int k = kBegin; k < kEnd; k++, weights += BLOCK_COLUMNS) {
-        floatv wv[GATES];
-        #pragma unroll
-        for (int g = 0; g < GATES; g++) wv[g] = LOAD_W(g, weights);
-        #pragma unroll
-        for (int i = 0; i < STEP_ROWS; i++) {
-            if (i < rows) {
-                const floatv hv = (floatv)(h[i][k]);
-                #pragma unroll
-                for (int g = 0; g < GATES; g++) acc[i][g] = fma(hv, wv[g], acc[i][g]);
+    // Gates per pass: all of them when the rows' accumulators fit the registers a full tile
+    // of TILE_GATES uses (pairs and single rows always), else TILE_GATES (common.cl).
+    const int passGates = rows * GATES <= STEP_ROWS * TILE_GATES ? GATES : TILE_GATES;
+    #pragma unroll
+    for (int first = 0; first < GATES; first += passGates) {
+        __global const weight_t *weights = panel + (size_t)kBegin * BLOCK_COLUMNS + first * VEC;
+        for (int k = kBegin; k < kEnd; k++, weights += BLOCK_COLUMNS) {
+            floatv wv[GATES];
+            #pragma unroll
+            for (int g = 0; g < GATES; g++) {
+                if (g < passGates && first + g < GATES) wv[g] = LOAD_W(g, weights);
+            }
+            #pragma unroll
+            for (int i = 0; i < STEP_ROWS; i++) {
+                if (i < rows) {
+                    const floatv hv = (floatv)(h[i][k]);
+                    #pragma unroll
+                    for (int g = 0; g < GATES; g++) {
+                        if (g < passGates && first + g < GATES) acc[i][first + g] = fma(hv, wv[g], acc[i][first + g]);
+                    }
+                }
             }
         }
     }

@@ -8,7 +8,7 @@
 //       [--profile] [--each-pass] [--tuning "vec=16 stepRows=4 ..."]...
 //
 // A tuning is space-separated key=value pairs over KernelTuning's fields (vec, gemmRows,
-// gemmTiles, stepRows, stepTiles, panelSlice, projectionRows, wideBlocks, gemmLocal, stepLocal, persistent, persistentProjection); unnamed fields
+// gemmTiles, tileGates, stepRows, stepTiles, panelSlice, projectionRows, wideBlocks, gemmLocal, stepLocal, persistent, persistentProjection); unnamed fields
 // take the device's defaults. Without --tuning it runs the device's defaults. `window=N` (not a
 // tunable) sets the steps per window (OpenCLBackendOptions.windowSteps) of that entry.
 import Foundation
@@ -51,6 +51,7 @@ func parseTuning(_ text: String, base: KernelTuning) throws -> (tuning: KernelTu
         case "stepRows": tuning.stepRows = value
         case "projectionRows": tuning.projectionRows = value
         case "wideBlocks": tuning.wideBlocks = value
+        case "tileGates": tuning.tileGates = value
         case "gemmLocal": tuning.gemmLocal = value
         case "stepLocal": tuning.stepLocal = value
         default: throw ProbeError(description: "unknown tuning field '\(parts[0])'")

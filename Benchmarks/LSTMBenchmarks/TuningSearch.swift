@@ -1,8 +1,9 @@
 // `lstm tune`'s search: a handful of kernel tunings around the device's defaults for the
 // workload's batch class, each built as a fresh engine, checked against the fp32 output of
 // the default tuning and timed; the fastest correct one wins.
-// The vector width is searched first (it changes the packing and every tile), then the step
-// kernel around the best width (it dominates small batches), then the GEMM around the best
+// The vector width is searched first (it changes the packing and every tile), then the
+// register tile (rows and gate split of the GEMM and the step together), then the step
+// kernel around the best of those (it dominates small batches), then the GEMM around the best
 // step setting, then how many register tiles share each panel slice (step and GEMM) around
 // the best of those: a coordinate search instead of the full product of all tunables.
 import LSTMRuntime
@@ -55,6 +56,18 @@ public struct TuningSearch: Sendable {
         [base] + [8, 16].filter { $0 != base.vectorWidth }.map { width in modified(base) { $0.vectorWidth = width } }
     }
 
+    /// Register-tile candidates around `base`: the GEMM's and the step's rows and gate split
+    /// together, at the tiles of 16 and of 32 vector registers (6 rows of 2 gates, 4 rows of
+    /// all) and two more shapes that fit 16 (5 rows of 2 gates, 8 rows of 1), since which of
+    /// them stays in registers is a matter of the compiler as much as of the register count.
+    public static func tileCandidates(from base: KernelTuning) -> [KernelTuning] {
+        [(6, 2), (4, 0), (5, 2), (8, 1)].map { rows, gates in
+            modified(base) {
+                ($0.gemmRows, $0.stepRows, $0.tileGates) = (rows, rows, gates)
+            }
+        }.filter { $0 != base }
+    }
+
     /// Recurrence candidates around `base`: 2 to 6 sequences per work-item (for a single
     /// sequence instead 1 to 4 blocks per batch-1 tile), the other recurrence mode (one
     /// persistent launch vs one launch per step), and for the per-step mode, where it
@@ -75,11 +88,11 @@ public struct TuningSearch: Sendable {
         return [base] + rows + [mode] + locals
     }
 
-    /// GEMM candidates around `base`: 2, 3 or 4 rows per work-item, a quarter and twice its
+    /// GEMM candidates around `base`: 2, 3, 4 or 6 rows per work-item, a quarter and twice its
     /// work-group size, and with a persistent recurrence the other GEMM form (persistent or
     /// one work-item per row group and block).
     public static func gemmCandidates(from base: KernelTuning) -> [KernelTuning] {
-        let rows = [2, 3, 4].filter { $0 != base.gemmRows }.map { rows in
+        let rows = [2, 3, 4, 6].filter { $0 != base.gemmRows }.map { rows in
             modified(base) { $0.gemmRows = rows }
         }
         let locals = [base.gemmLocal / 4, base.gemmLocal * 2].filter { $0 >= 1 }.map { local in
@@ -133,7 +146,9 @@ public struct TuningSearch: Sendable {
         }
         Self.vectorCandidates(from: defaults).forEach(trial)
         let bestVector = Self.fastest(trials) ?? defaults
-        Self.stepCandidates(from: bestVector, batchClass: batchClass).forEach(trial)
+        Self.tileCandidates(from: bestVector).forEach(trial)
+        let bestTile = Self.fastest(trials) ?? defaults
+        Self.stepCandidates(from: bestTile, batchClass: batchClass).forEach(trial)
         let bestStep = Self.fastest(trials) ?? defaults
         Self.gemmCandidates(from: bestStep).forEach(trial)
         let bestGEMM = Self.fastest(trials) ?? defaults

@@ -25,11 +25,11 @@ final class KernelBuild {
 
     init(context: Context, configuration: LSTMConfiguration, precision: WeightPrecision, tuning: KernelTuning) throws {
         let sizes = [tuning.gemmRows, tuning.stepRows, tuning.projectionRows, tuning.gemmLocal, tuning.stepLocal]
-        guard sizes.allSatisfy({ (1...64).contains($0) }), (0...16).contains(tuning.wideBlocks),
+        guard sizes.allSatisfy({ (1...64).contains($0) }), (0...16).contains(tuning.wideBlocks), (0...4).contains(tuning.tileGates),
               (1...16).contains(tuning.gemmTiles), (1...16).contains(tuning.stepTiles), (0...4096).contains(tuning.panelSlice)
         else {
             throw ShapeError(
-                "kernel tuning values must be in 1...64 (wideBlocks 0...16, gemmTiles and stepTiles 1...16, panelSlice 0...4096), got \(tuning)")
+                "kernel tuning values must be in 1...64 (wideBlocks 0...16, tileGates 0...4, gemmTiles and stepTiles 1...16, panelSlice 0...4096), got \(tuning)")
         }
         guard WeightPacking.supportedBlockWidths.contains(tuning.vectorWidth) else {
             throw ShapeError("kernel vector width must be one of \(WeightPacking.supportedBlockWidths), got \(tuning.vectorWidth)")
@@ -39,8 +39,9 @@ final class KernelBuild {
             tuning.compilerDefinitions,
             "-D WEIGHT_HALF=\(precision == .float16 ? 1 : 0)",
             "-D GATES=\(configuration.gateCount)",
+            tuning.tileGatesDefinition(gates: configuration.gateCount) ?? "",
             "-D PANEL_SLICE=\(tuning.panelSliceDepth(gates: configuration.gateCount, weightBytes: precision == .float16 ? 2 : 4))",
-        ] + kernels.definitions(configuration)).joined(separator: " ")
+        ] + kernels.definitions(configuration)).filter { !$0.isEmpty }.joined(separator: " ")
         let source = try ProgramCache.combinedSource(files: ProgramCache.sharedKernelFiles + kernels.kernelFiles)
         program = try ProgramCache.program(context: context, source: source, options: options)
         self.context = context

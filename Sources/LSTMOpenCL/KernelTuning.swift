@@ -12,6 +12,11 @@ public struct KernelTuning: Equatable, Hashable, Sendable, Codable, CustomString
     /// Register tiles per GEMM work-item (`GEMM_TILES`), which share each slice of the weight
     /// panel while it is in L1.
     public var gemmTiles: Int
+    /// Gate vectors per register tile pass of the GEMM and the recurrent step (`TILE_GATES`):
+    /// a tile's rows take this many of a block's gates through the k loop at a time; 0 takes
+    /// them all at once. Fewer suit CPUs whose vector registers cannot hold rows × gates
+    /// accumulators besides the weights (16 registers on AVX2; ``defaults(for:batchClass:)``).
+    public var tileGates: Int
     /// Sequences per register tile in the recurrent step (`STEP_ROWS`).
     public var stepRows: Int
     /// Row tiles per work-item or claim of the recurrent step (`STEP_TILES`), which share each
@@ -39,13 +44,14 @@ public struct KernelTuning: Equatable, Hashable, Sendable, Codable, CustomString
     public var persistentProjection: Bool
 
     public init(
-        vectorWidth: Int = 8, gemmRows: Int = 4, gemmTiles: Int = 1, stepRows: Int = 4, stepTiles: Int = 1,
-        panelSlice: Int = 0, projectionRows: Int = 4, wideBlocks: Int = 0,
+        vectorWidth: Int = 8, gemmRows: Int = 4, gemmTiles: Int = 1, tileGates: Int = 0, stepRows: Int = 4,
+        stepTiles: Int = 1, panelSlice: Int = 0, projectionRows: Int = 4, wideBlocks: Int = 0,
         gemmLocal: Int = 16, stepLocal: Int = 8, persistentRecurrence: Bool = true, persistentProjection: Bool = false
     ) {
         self.vectorWidth = vectorWidth
         self.gemmRows = gemmRows
         self.gemmTiles = gemmTiles
+        self.tileGates = tileGates
         self.stepRows = stepRows
         self.stepTiles = stepTiles
         self.panelSlice = panelSlice
@@ -89,6 +95,8 @@ public struct KernelTuning: Equatable, Hashable, Sendable, Codable, CustomString
         guard device.kind == .cpu else { return gpuDefault }
         var tuning = cpuDefault
         tuning.vectorWidth = vectorWidth(for: device)
+        let tile = registerTile(vectorRegisters: vectorRegisters(for: device))
+        (tuning.gemmRows, tuning.stepRows, tuning.tileGates) = (tile.rows, tile.rows, tile.tileGates)
         tuning.gemmTiles = 4
         if batchClass != .single {
             tuning.stepTiles = 4
@@ -96,9 +104,27 @@ public struct KernelTuning: Equatable, Hashable, Sendable, Codable, CustomString
         }
         if batchClass == .large {
             tuning.stepTiles = largeBatchStepTiles(
-                vectorWidth: tuning.vectorWidth, level1DataBytes: HostCacheSizes.level1DataBytes ?? 32 << 10)
+                vectorWidth: tuning.vectorWidth, level1DataBytes: HostCacheSizes.level1DataBytes ?? 32 << 10,
+                stepRows: tuning.stepRows)
         }
         return tuning
+    }
+
+    /// Vector registers of a CPU device at its own vector width: 32 where PoCL reports a native
+    /// float width of 16 (AVX-512), else 16 (AVX2, whose 8-wide vectors this runs at).
+    public static func vectorRegisters(for device: Device) -> Int {
+        vectorWidth(for: device) >= 16 ? 32 : 16
+    }
+
+    /// The register tile (rows, ``tileGates``) of the GEMM and the recurrent step for a CPU with
+    /// `vectorRegisters` vector registers. With 32, 4 rows of all 4 gates: 16 accumulators, 4
+    /// weight vectors and a broadcast (measured on Zen 4 and Intel Xeons). With 16 that tile
+    /// cannot stay in registers, so 6 rows take 2 gates at a time: 12 accumulators, 2 weight
+    /// vectors and a broadcast. On an AMD EPYC Zen 3 (AVX2) the 6 × 2 tile took the
+    /// (512, 512, 64, 100) GEMM 0.39-0.44x and the recurrence 0.46-0.50x the time of 4 × 4
+    /// (interleaved in `lstm-kernel-probe`; Benchmarks/RESULTS.md).
+    static func registerTile(vectorRegisters: Int) -> (rows: Int, tileGates: Int) {
+        vectorRegisters >= 32 ? (4, 0) : (6, 2)
     }
 
     /// Recurrent row tiles per group for large batches: the most of 16, 8 and 4 whose working
@@ -147,8 +173,14 @@ public struct KernelTuning: Equatable, Hashable, Sendable, Codable, CustomString
         return definitions
     }
 
+    /// The `TILE_GATES` definition for kernels of `gates` gates per unit, or nil for all of them.
+    func tileGatesDefinition(gates: Int) -> String? {
+        tileGates > 0 && tileGates < gates ? "-D TILE_GATES=\(tileGates)" : nil
+    }
+
     public var description: String {
         "vec=\(vectorWidth) gemmRows=\(gemmRows)" + (gemmTiles != 1 ? " gemmTiles=\(gemmTiles)" : "")
+            + (tileGates > 0 ? " tileGates=\(tileGates)" : "")
             + " stepRows=\(stepRows)" + (stepTiles != 1 ? " stepTiles=\(stepTiles)" : "")
             + (panelSlice > 0 ? " panelSlice=\(panelSlice)" : "")
             + " projectionRows=\(projectionRows)"
@@ -158,7 +190,7 @@ public struct KernelTuning: Equatable, Hashable, Sendable, Codable, CustomString
     }
 
     private enum CodingKeys: String, CodingKey {
-        case vectorWidth, gemmRows, gemmTiles, stepRows, stepTiles, panelSlice, projectionRows, wideBlocks, gemmLocal, stepLocal
+        case vectorWidth, gemmRows, gemmTiles, tileGates, stepRows, stepTiles, panelSlice, projectionRows, wideBlocks, gemmLocal, stepLocal
         case persistentRecurrence, persistentProjection
     }
 
@@ -171,6 +203,7 @@ public struct KernelTuning: Equatable, Hashable, Sendable, Codable, CustomString
         vectorWidth = try container.decodeIfPresent(Int.self, forKey: .vectorWidth) ?? 8
         gemmRows = try container.decode(Int.self, forKey: .gemmRows)
         gemmTiles = try container.decodeIfPresent(Int.self, forKey: .gemmTiles) ?? 1
+        tileGates = try container.decodeIfPresent(Int.self, forKey: .tileGates) ?? 0
         stepRows = try container.decode(Int.self, forKey: .stepRows)
         stepTiles = try container.decodeIfPresent(Int.self, forKey: .stepTiles) ?? 1
         panelSlice = try container.decodeIfPresent(Int.self, forKey: .panelSlice) ?? 0

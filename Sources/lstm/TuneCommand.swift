@@ -12,7 +12,7 @@ struct TuneCommand: ParsableCommand {
         discussion: """
             Each candidate is built fresh, checked against the fp32 output of the default tuning \
             (candidates that differ are rejected) and timed. The search covers the vector width \
-            (8 or 16 units per block), then the recurrence's tiles and launch mode, then the GEMM's, \
+            (8 or 16 units per block), then the register tile (rows and gates per pass), then the recurrence's tiles and launch mode, then the GEMM's, \
             then how many register tiles share each L1-sized slice of a weight panel. \
             The best is stored per device, driver, model shape, weight precision and batch class \
             (1, 2-31 or 32+ sequences) in $LSTM_CACHE_DIR/tuning.json (default ~/.cache/lstm-runtime).

@@ -94,6 +94,7 @@ struct ToolCommandTests {
         #expect([8, 16].contains(tunings["vectorWidth"] as? Int ?? 0), "\(tunings)")
         #expect(result.standardOutput.contains("vec=8") && result.standardOutput.contains("vec=16"), "\(result)")
         #expect(result.standardOutput.contains("stepTiles=") && result.standardOutput.contains("gemmTiles="), "\(result)")
+        #expect(result.standardOutput.contains("tileGates=2") && result.standardOutput.contains("tileGates=1"), "\(result)")
     }
 
     @Test("tune at batch 1 stores under the single-sequence class and tries batch-1 tiles")
