@@ -46,6 +46,7 @@ __attribute__((always_inline)) inline void NAME(                                
     _Pragma("unroll")                                                                            \
     for (int first = 0; first < GATE_SPAN; first += passGates) {                                 \
         __global const weight_t *weights = panel + (FIRST_GATE + first) * VEC;                   \
+        _Pragma("unroll 2") /* two k per iteration, as in rows_product */                         \
         for (int k = 0; k < K; k++, weights += BLOCK_COLUMNS) {                                  \
             floatv w[GATE_SPAN];                                                                 \
             _Pragma("unroll")                                                                    \
