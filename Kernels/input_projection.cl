@@ -69,6 +69,9 @@ __attribute__((always_inline)) inline void project_group(
         for (int g = 0; g < GATES; g++) partial[i / GEMM_ROWS][i % GEMM_ROWS][g] = VLOAD(GATES * u + g, bias);
     }
 
+    // The last group of a window may hold fewer rows: only its tiles with a row to store run
+    // (at batch 1, T = 100 and 24-row groups, 120 rows were computed for 100).
+    const int tiles = min(GEMM_TILES, (rows - firstRow + GEMM_ROWS - 1) / GEMM_ROWS);
     __global const weight_t *panel = w + (size_t)u * K * BLOCK_COLUMNS;
 #if GEMM_STAGED
     floatv staged[GEMM_SLICE][GATES];
@@ -82,7 +85,7 @@ __attribute__((always_inline)) inline void project_group(
         }
 #endif
         #pragma unroll 1
-        for (int s = 0; s < GEMM_TILES; s++) {
+        for (int s = 0; s < tiles; s++) {
             __global const float *tileRow[GEMM_ROWS];
             #pragma unroll
             for (int i = 0; i < GEMM_ROWS; i++) tileRow[i] = xRow[s * GEMM_ROWS + i];
