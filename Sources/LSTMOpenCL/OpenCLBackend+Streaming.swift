@@ -54,10 +54,10 @@ extension OpenCLBackend {
         for stateIndex in 0..<Self.stateCount(configuration) {
             for (row, stream) in streams.enumerated() {
                 let source = (stateIndex * streams.count + row) * outputSize
-                try queue.write(Array(hidden[source..<(source + outputSize)]), to: state.hidden[stateIndex], offset: stream * outputSize)
+                try queue.enqueueWrite(Array(hidden[source..<(source + outputSize)]), to: state.hidden[stateIndex], offset: stream * outputSize)
                 guard cellWidth > 0 else { continue }
                 let cellSource = (stateIndex * streams.count + row) * cellWidth
-                try queue.write(WeightPacking.padRows(Array(cell[cellSource..<(cellSource + cellWidth)]), rows: 1, width: cellWidth, blockWidth: state.blockWidth),
+                try queue.enqueueWrite(WeightPacking.padRows(Array(cell[cellSource..<(cellSource + cellWidth)]), rows: 1, width: cellWidth, blockWidth: state.blockWidth),
                                 to: state.cell[stateIndex], offset: stream * padded)
             }
         }
@@ -93,7 +93,8 @@ extension OpenCLBackend {
         }
         let layout = Staging(steps: steps, batch: batch, configuration: configuration, blockWidth: workspace.blockWidth)
         let input = try workspace.buffer(.input)
-        try queue.write(sequence + Array(repeating: Float(bitPattern: UInt32(steps)), count: batch), to: input)
+        // Without waiting, as a pass's upload; the output read below waits for it.
+        try queue.enqueueWrite(sequence + Array(repeating: Float(bitPattern: UInt32(steps)), count: batch), to: input)
         try queue.copy(from: input, sourceOffset: layout.lengths * 4, to: workspace.buffer(.lengths), byteCount: batch * 4)
         let hiddenBytes = batch * configuration.outputSize * 4
         let cellBytes = layout.cellPerState * 4

@@ -17,21 +17,27 @@ extension OpenCLBackend {
         let configuration = model.configuration
         let batch = problem.batch
         let layout = Staging(steps: problem.steps, batch: batch, configuration: configuration, blockWidth: workspace.blockWidth)
-        // A small sequence travels with the rest in one write (a blocking write is a ~25 us
-        // round trip); a large one goes on its own rather than being copied on the host.
+        // A small sequence travels with the rest in one write; a large one goes on its own
+        // rather than being copied on the host.
         let together = problem.sequence.count <= Self.sequenceCopyLimit
-        var staging = together ? problem.sequence : []
-        staging.reserveCapacity(layout.inputEnd - (together ? 0 : layout.lengths))
-        staging += problem.lengths.map { Float(bitPattern: UInt32(truncatingIfNeeded: $0)) }
-        staging += problem.initialHidden
-        let states = configuration.layerCount * configuration.directionCount
+        var lengthsAndStates = problem.lengths.map { Float(bitPattern: UInt32(truncatingIfNeeded: $0)) }
+        lengthsAndStates.reserveCapacity(layout.inputEnd - layout.lengths)
+        lengthsAndStates += problem.initialHidden
         let cellWidth = configuration.cellStateSize
-        for state in 0..<states where cellWidth > 0 {
+        for state in 0..<(configuration.layerCount * configuration.directionCount) where cellWidth > 0 {
             let cell = Array(problem.initialCell[(state * batch * cellWidth)..<((state + 1) * batch * cellWidth)])
-            staging += WeightPacking.padRows(cell, rows: batch, width: cellWidth, blockWidth: workspace.blockWidth)
+            lengthsAndStates += WeightPacking.padRows(cell, rows: batch, width: cellWidth, blockWidth: workspace.blockWidth)
         }
         if !together { try writeLarge(problem.sequence, to: workspace.buffer(.input)) }
-        try queue.write(staging, to: workspace.buffer(.input), offset: together ? 0 : layout.lengths)
+        // Without waiting (a blocking write is a round trip to PoCL's threads, about 0.1 ms on
+        // a 2-vCPU VM); the pass's final read waits for it (OpenCLKit's StagedWrites).
+        let sequenceBytes = together ? problem.sequence.count * 4 : 0
+        try queue.enqueueStagedWrite(
+            to: workspace.buffer(.input), byteOffset: together ? 0 : layout.lengths * 4, byteCount: sequenceBytes + lengthsAndStates.count * 4
+        ) { staged in
+            if together { problem.sequence.withUnsafeBytes { staged.copyMemory(from: $0) } }
+            lengthsAndStates.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: staged[sequenceBytes...]).copyMemory(from: $0) }
+        }
 
         let input = try workspace.buffer(.input)
         try queue.copy(from: input, sourceOffset: layout.lengths * 4, to: workspace.buffer(.lengths), byteCount: batch * 4)

@@ -152,7 +152,7 @@ final class Workspace {
 }
 
 /// Where the per-pass host data sits in the device buffers, so that a forward pass costs one
-/// blocking write and one blocking read (on PoCL every blocking transfer is a round trip to
+/// write that does not wait and one blocking read (on PoCL every blocking transfer is a round trip to
 /// a worker thread). Input buffer: [sequence T·B·I][lengths B, as Int32 bits][h0 S·B·H_out]
 /// [c0 S·B·Hp], S = layers x directions, c0 padded to the block width (the kernels' VEC) and absent for cells
 /// without a c state. Output buffer: [output T·B·D·H_out][h_n S·B·H_out][c_n S·B·Hp].

@@ -35,6 +35,7 @@ extension CommandQueue {
         }
         try check(status, "clEnqueueMapBuffer")
         guard let mapped else { throw OpenCLError(call: "clEnqueueMapBuffer", code: status) }
+        stagedWrites.releaseAll()
         let result: Result
         do {
             result = try body(UnsafeMutableRawBufferPointer(start: mapped, count: byteCount))

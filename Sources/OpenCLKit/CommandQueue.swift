@@ -7,6 +7,8 @@ public final class CommandQueue: @unchecked Sendable {
     let handle: cl_command_queue
     public let context: Context
     public let profiling: Bool
+    /// Sources of writes enqueued without waiting (``enqueueWrite(_:to:offset:)``).
+    let stagedWrites = StagedWrites()
 
     public init(context: Context, profiling: Bool = false) throws {
         var status: cl_int = 0
@@ -22,22 +24,60 @@ public final class CommandQueue: @unchecked Sendable {
 
     deinit {
         let handle = handle
+        // Pending writes still read their staged copies, which go with this object.
+        if !stagedWrites.isEmpty { context.call { _ = clFinish(handle) } }
         context.call { _ = clReleaseCommandQueue(handle) }
         LiveObjects.released("CommandQueue")
     }
 
     /// Copies `values` into `buffer` starting at element `offset` (blocking).
     public func write<T>(_ values: [T], to buffer: Buffer, offset: Int = 0) throws {
-        let bytes = values.count * MemoryLayout<T>.stride
-        let start = offset * MemoryLayout<T>.stride
-        guard start + bytes <= buffer.byteCount else {
-            throw OpenCLError(call: "clEnqueueWriteBuffer", code: CL_INVALID_VALUE, detail: "\(bytes) bytes at \(start) into a \(buffer.byteCount)-byte buffer")
-        }
-        guard bytes > 0 else { return }
+        guard let (start, bytes) = try writeRange(of: values, to: buffer, offset: offset) else { return }
         try values.withUnsafeBytes { raw in
             try check(context.call { clEnqueueWriteBuffer(handle, buffer.handle, cl_bool(CL_TRUE), start, bytes, raw.baseAddress, 0, nil, nil) },
                       "clEnqueueWriteBuffer")
         }
+        stagedWrites.releaseAll()
+    }
+
+    /// Enqueues a copy of `values` into `buffer` from element `offset` and returns without
+    /// waiting for it: the values are first copied on the host into memory the queue keeps until
+    /// its next blocking call (so a blocking call on another thread must not run between this
+    /// one's staging and its enqueue: callers serialise, as for every multi-command sequence).
+    /// For small arrays, where the wait costs more than the copy.
+    public func enqueueWrite<T>(_ values: [T], to buffer: Buffer, offset: Int = 0) throws {
+        guard let (start, bytes) = try writeRange(of: values, to: buffer, offset: offset) else { return }
+        try enqueueStagedWrite(to: buffer, byteOffset: start, byteCount: bytes) { staged in
+            values.withUnsafeBytes { staged.copyMemory(from: $0) }
+        }
+    }
+
+    /// Enqueues a write of `byteCount` bytes at `byteOffset` of `buffer` that `fill` composes in
+    /// place, in memory the queue keeps until its next blocking call (as
+    /// ``enqueueWrite(_:to:offset:)``, without a copy of an array first). Nothing is enqueued
+    /// when `fill` throws.
+    public func enqueueStagedWrite(
+        to buffer: Buffer, byteOffset: Int, byteCount: Int, fill: (UnsafeMutableRawBufferPointer) throws -> Void
+    ) throws {
+        guard byteOffset >= 0, byteCount >= 0, byteOffset + byteCount <= buffer.byteCount else {
+            throw OpenCLError(call: "clEnqueueWriteBuffer", code: CL_INVALID_VALUE, detail: "\(byteCount) bytes at \(byteOffset) into a \(buffer.byteCount)-byte buffer")
+        }
+        guard byteCount > 0 else { return }
+        let staged = stagedWrites.allocate(byteCount: byteCount)
+        try fill(staged)
+        try check(context.call { clEnqueueWriteBuffer(handle, buffer.handle, cl_bool(CL_FALSE), byteOffset, byteCount, staged.baseAddress, 0, nil, nil) },
+                  "clEnqueueWriteBuffer")
+    }
+
+    /// The byte offset and length of writing `values` at element `offset`, or nil when there is
+    /// nothing to write; throws when they do not fit `buffer`.
+    private func writeRange<T>(of values: [T], to buffer: Buffer, offset: Int) throws -> (start: Int, bytes: Int)? {
+        let bytes = values.count * MemoryLayout<T>.stride
+        let start = offset * MemoryLayout<T>.stride
+        guard offset >= 0, start + bytes <= buffer.byteCount else {
+            throw OpenCLError(call: "clEnqueueWriteBuffer", code: CL_INVALID_VALUE, detail: "\(bytes) bytes at \(start) into a \(buffer.byteCount)-byte buffer")
+        }
+        return bytes > 0 ? (start, bytes) : nil
     }
 
     /// Reads `count` elements starting at element `offset` of `buffer` (blocking), straight
@@ -54,6 +94,7 @@ public final class CommandQueue: @unchecked Sendable {
             // On a throw the array keeps no elements (initialized stays 0).
             try check(context.call { clEnqueueReadBuffer(handle, buffer.handle, cl_bool(CL_TRUE), start, bytes, storage.baseAddress, 0, nil, nil) },
                       "clEnqueueReadBuffer")
+            stagedWrites.releaseAll()
             initialized = count
         }
     }
@@ -105,5 +146,6 @@ public final class CommandQueue: @unchecked Sendable {
     /// Blocks until every enqueued command has finished.
     public func finish() throws {
         try check(context.call { clFinish(handle) }, "clFinish")
+        stagedWrites.releaseAll()
     }
 }
