@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Helpers of scripts/gpu-check.sh (standard library only, plus torch for `cudnn`).
 
-  gpu_check_report.py cudnn BENCH_JSON OUT_JSON   time nn.LSTM on CUDA for every workload in
+  gpu_check_report.py cudnn BENCH_JSON[,BENCH_JSON...] OUT_JSON
+                                                  time nn.LSTM on CUDA for every workload in
                                                   the bench results (cuDNN, fp32, TF32 off)
   gpu_check_report.py table OUTDIR                print the one summary table from the logs
 """
@@ -13,8 +14,7 @@ import sys
 
 def load_bench(path):
     """The JSON array `lstm bench --json` printed (ignoring anything around it)."""
-    with open(path) as handle:
-        text = handle.read()
+    text = read(path)
     start, end = text.find("["), text.rfind("]")
     if start < 0 or end < start:
         return []
@@ -26,7 +26,7 @@ def workload_key(row):
             row["bidirectional"], row["proj_size"])
 
 
-def cudnn(bench_path, out_path):
+def cudnn(bench_paths, out_path):
     import torch
 
     if not torch.cuda.is_available():
@@ -36,7 +36,7 @@ def cudnn(bench_path, out_path):
     device = torch.device("cuda")
     results = []
     seen = set()
-    for row in load_bench(bench_path):
+    for row in [row for path in bench_paths.split(",") for row in load_bench(path)]:
         key = workload_key(row)
         if key in seen or row.get("peepholes"):
             continue  # nn.LSTM has no peepholes
@@ -97,9 +97,10 @@ def table(out):
     for line in read(os.path.join(out, "devices.txt")).splitlines():
         if line.startswith("opencl:") or "Oclgrind" in line or "NVIDIA" in line:
             lines.append("device: " + line.strip())
-    for line in read(os.path.join(out, "verify.txt")).splitlines():
-        if "cases passed" in line or line.startswith("FAIL"):
-            lines.append("verify: " + line.strip())
+    for name in ("verify-gpu.txt", "verify-cpu-family.txt"):
+        for line in read(os.path.join(out, name)).splitlines():
+            if "cases passed" in line or "FAIL" in line:
+                lines.append("verify: " + line.strip())
     for line in read(os.path.join(out, "overhead.txt")).splitlines()[2:]:
         lines.append("launch overhead (us back-to-back, us launch+finish): " + " ".join(line.split()))
     regs = registers(read(os.path.join(out, "registers.err")))
@@ -108,29 +109,41 @@ def table(out):
     else:
         lines.append("registers: no ptxas report found in registers.err")
 
-    bench = load_bench(os.path.join(out, "bench.txt"))
+    bench = []
+    for name in ("bench.txt", "bench-deepbench.txt", "bench-f16.txt", "bench-cpu-family.txt"):
+        bench += load_bench(os.path.join(out, name))
     cuda = {tuple(r["key"]): r for r in (json.loads(read(os.path.join(out, "cudnn.json")) or "[]"))}
     by_workload = {}
     for row in bench:
-        by_workload.setdefault(workload_key(row), {"name": row["workload"]})[row["kernels"]] = row
-    header = f"{'WORKLOAD':28} {'CPU-FAM MS':>11} {'GPU-FAM MS':>11} {'CUDNN MS':>9} {'GPU/CUDNN':>9} {'CHECK':>6}"
+        precision = row.get("weight_precision", "f32")
+        name = row["workload"] + ("" if precision == "f32" else f" {precision}")
+        entry = by_workload.setdefault((workload_key(row), precision), {"name": name})
+        entry[row["kernels"]] = row
+    header = (f"{'WORKLOAD':30} {'CPU-FAM MS':>10} {'GPU-FAM MS':>10} {'GFLOP/S':>8} {'CUDNN MS':>9} "
+              f"{'GPU/CUDNN':>9} {'MAX ERR':>8} {'CHECK':>5}")
     lines += ["", header, "-" * len(header)]
 
     def ms(row):
         return row.get("median_ms") if row else None
 
-    for key, rows in by_workload.items():
-        cpu, gpu, ref = rows.get("cpu"), rows.get("gpu"), cuda.get(key)
+    def cell(value, width, spec=".3f"):
+        return f"{value:>{width}{spec}}" if isinstance(value, (int, float)) else f"{'-':>{width}}"
+
+    for (key, precision), rows in by_workload.items():
+        cpu, gpu = rows.get("cpu"), rows.get("gpu")
+        ref = cuda.get(key) if precision == "f32" else None
         checks = [r for r in (cpu, gpu) if r]
         check = "PASS" if checks and all(r["within_tolerance"] and not r["failed"] for r in checks) else "FAIL"
         ratio = (ms(gpu) / ref["median_ms"]) if ms(gpu) and ref else None
-
-        def cell(value, width, digits=3):
-            return f"{value:>{width}.{digits}f}" if isinstance(value, (int, float)) else f"{'-':>{width}}"
-        lines.append(f"{rows['name'][:28]:28} {cell(ms(cpu), 11)} {cell(ms(gpu), 11)} "
-                     f"{cell(ref['median_ms'] if ref else None, 9)} {cell(ratio, 9, 2)} {check:>6}")
+        error = max((r["max_abs_error"] for r in checks if not r["failed"]), default=None)
+        lines.append(f"{rows['name'][:30]:30} {cell(ms(cpu), 10)} {cell(ms(gpu), 10)} "
+                     f"{cell(gpu.get('gflops') if gpu else None, 8, '.0f')} "
+                     f"{cell(ref['median_ms'] if ref else None, 9)} {cell(ratio, 9, '.2f')} "
+                     f"{cell(error, 8, '.1e')} {check:>5}")
     if not bench:
         lines.append("(no bench results: see bench.err)")
+    for name in ("tune.txt", "tune-large.txt"):
+        lines += [name[:-4] + ": " + line for line in read(os.path.join(out, name)).splitlines()[-4:]]
     print("\n".join(lines))
 
 
