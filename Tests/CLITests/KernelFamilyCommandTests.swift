@@ -47,10 +47,12 @@ struct KernelFamilyCommandTests {
         #expect(result.standardOutput.contains("opencl:0"), "\(result)")
     }
 
+    static let gpuCheckScript = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("scripts/gpu-check.sh").path
+
     @Test("gpu-check.sh parses and refuses a missing output folder argument")
     func gpuCheckScript() throws {
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("scripts/gpu-check.sh").path
+        let script = Self.gpuCheckScript
         for (arguments, expected) in [(["-n", script], Int32(0)), ([script], Int32(64))] {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/bin/bash")
@@ -61,5 +63,27 @@ struct KernelFamilyCommandTests {
             process.waitUntilExit()
             #expect(process.terminationStatus == expected, "bash \(arguments)")
         }
+    }
+
+    @Test("gpu-check.sh fails when its budget leaves steps out, and still packs its logs")
+    func gpuCheckBudget() throws {
+        let output = try TemporaryFolder()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [Self.gpuCheckScript, "--local", output.url.path]
+        var environment = ProcessInfo.processInfo.environment
+        environment["GPU_CHECK_BUDGET"] = "0"
+        environment["LSTM_BINARY"] = try LSTMBinary.locate().path
+        process.environment = environment
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 1)
+        let steps = try String(contentsOf: output.file("logs/steps.txt"), encoding: .utf8)
+        let skipped = steps.split(separator: "\n").filter { $0.contains("SKIPPED") }
+        #expect(skipped.count >= 10 && skipped.first?.hasPrefix("devices") == true, "\(steps)")
+        #expect(!steps.contains(" ok"), "\(steps)")
+        #expect(FileManager.default.fileExists(atPath: output.file("logs.tar.gz").path))
     }
 }
