@@ -46,6 +46,9 @@
 // (direction, block, row group) so consecutive tiles share a weight panel, or at batch 1
 // (direction, group of WIDE_BLOCKS blocks) for enough independent fma chains; 1 =
 // projection (HAS_PROJECTION only), which needs every unit of phase 0.
+// With FUSE_INPUT the gate tiles compute the input projection themselves (InputSide in
+// lstm_step.cl) from x [T][B][xStride] (the layer input, I wide), wih and bias, and G is
+// unused; without it x, wih and bias are unused.
 // Per-direction buffers (the second set is ignored when directions == 1): G, whh, peephole,
 // hInit [B][K] and cInit [B][Hp] (the state before step 0), the rings hRing [ringSlots][B][K],
 // cRing and hRawRing [ringSlots][B][Hp], and whr. Direction 1 runs in reverse time and writes
@@ -65,6 +68,7 @@ typedef struct {
     __global float *cRing[2];
     __global float *hRawRing[2];
     __global const weight_t *whr[2];
+    InputSide in[2];
     __global float *out;
     __global const int *lengths;
     int B, K, H, blocks, firstStep, outStride, ringSlots, rowGroups;
@@ -96,16 +100,16 @@ inline int run_tile(const Recurrence *r, const int tile, const int perDirection,
     if (phase == 0) {
         __global const float *G = r->G[d] + (size_t)(step - r->firstStep) * blocks * B * BLOCK_COLUMNS;
         if (B == 1 && WIDE_BLOCKS * (rest + 1) <= blocks) {
-            wide_step_tile(0, WIDE_BLOCKS * rest, G, r->whh[d], r->peephole[d], hPrev, hNext, cPrev, cNext, r->out, hRaw,
+            wide_step_tile(0, WIDE_BLOCKS * rest, G, &r->in[d], r->whh[d], r->peephole[d], hPrev, hNext, cPrev, cNext, r->out, hRaw,
                            r->lengths, B, K, H, blocks, step, d, outStride, d * K);
         } else if (B == 1) {
             for (int u = WIDE_BLOCKS * rest; u < blocks; u++) {
-                step_block(0, u, G, r->whh[d], r->peephole[d], hPrev, hNext, cPrev, cNext, r->out, hRaw, r->lengths,
+                step_block(0, u, G, &r->in[d], r->whh[d], r->peephole[d], hPrev, hNext, cPrev, cNext, r->out, hRaw, r->lengths,
                            B, K, H, blocks, step, d, outStride, d * K);
             }
         } else {
             const int u = rest / r->rowGroups;
-            step_block((rest - u * r->rowGroups) * STEP_GROUP_ROWS, u, G, r->whh[d], r->peephole[d], hPrev, hNext,
+            step_block((rest - u * r->rowGroups) * STEP_GROUP_ROWS, u, G, &r->in[d], r->whh[d], r->peephole[d], hPrev, hNext,
                        cPrev, cNext, r->out, hRaw, r->lengths, B, K, H, blocks, step, d, outStride, d * K);
         }
     }
@@ -130,7 +134,9 @@ __kernel void lstm_recurrence(
     __global const weight_t *whr0, __global const weight_t *whr1,
     __global float *out, __global const int *lengths, __global int *sync,
     int B, int K, int H, int blocks, int firstStep, int stepCount, int directions, int outStride, int claim,
-    int ringSlots, int flagStride, int rescuePolls)
+    int ringSlots, int flagStride, int rescuePolls,
+    __global const float *x, __global const weight_t *wih0, __global const weight_t *wih1,
+    __global const float *bias0, __global const float *bias1, int I, int xStride)
 {
     const int worker = get_group_id(0);
     const int workers = get_num_groups(0);
@@ -147,7 +153,8 @@ __kernel void lstm_recurrence(
     volatile __global int *counterBase = sync + 2 * flagStride;
     const Recurrence r = {
         {G0, G1}, {whh0, whh1}, {peephole0, peephole1}, {hInit0, hInit1}, {cInit0, cInit1}, {hRing0, hRing1},
-        {cRing0, cRing1}, {hRawRing0, hRawRing1}, {whr0, whr1}, out, lengths,
+        {cRing0, cRing1}, {hRawRing0, hRawRing1}, {whr0, whr1},
+        {{x, wih0, bias0, I, xStride}, {x, wih1, bias1, I, xStride}}, out, lengths,
         B, K, H, blocks, firstStep, outStride, ringSlots, rowGroups};
 
     for (int step = firstStep; step < firstStep + stepCount; step++) {

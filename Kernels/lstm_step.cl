@@ -44,6 +44,22 @@
 #ifndef HAS_PROJECTION
 #define HAS_PROJECTION 0
 #endif
+#ifndef FUSE_INPUT
+#define FUSE_INPUT 0
+#endif
+
+// The input side of the step when the input projection is fused into it (FUSE_INPUT, the
+// persistent recurrence only): each gate accumulator starts from its bias and runs over
+// the sequence's x row with W_ih before h with W_hh, the same fma chain as the GEMM and the
+// step make together (input_projection.cl), so the results are bitwise the unfused ones and
+// G is neither written nor read. x: the layer input [T][B][xStride]; w: W_ih's packed panels
+// [Hp/VEC][I][GATES*VEC]; bias: packed [GATES*Hp]. Unused (all zero) without FUSE_INPUT.
+typedef struct {
+    __global const float *x;
+    __global const weight_t *w;
+    __global const float *bias;
+    int I, xStride;
+} InputSide;
 
 // Every accumulator below is one sequential chain of fma over k starting from G, whatever
 // the tile shape: results are bitwise independent of how sequences and blocks are grouped
@@ -80,15 +96,11 @@ __attribute__((always_inline)) inline void wide_row_product(
 // sign-extended k (eight integer instructions per 16 FMAs; perf annotate of the built kernel);
 // the recurrence took 4-6 % less time at B = 16 and 64 on an AVX-512 Xeon. K is the row
 // length of hPrev.
-__attribute__((always_inline)) inline void rows_product(
-    const int rows, __global const weight_t *panel, __global const float *hPrev, const int firstRow,
-    const int kBegin, const int kEnd, const int K, floatv (*acc)[GATES])
+// rows_product_of: the rows are given by their addresses (rows of h, or of x when fused).
+__attribute__((always_inline)) inline void rows_product_of(
+    const int rows, __global const weight_t *panel, __global const float *const *h,
+    const int kBegin, const int kEnd, floatv (*acc)[GATES])
 {
-    __global const float *h[STEP_ROWS];
-    #pragma unroll
-    for (int i = 0; i < STEP_ROWS; i++) {
-        if (i < rows) h[i] = hPrev + (size_t)(firstRow + i) * K;
-    }
     // Gates per pass: all of them when the rows' accumulators fit the registers a full tile
     // of TILE_GATES uses (pairs and single rows always), else TILE_GATES (common.cl).
     const int passGates = rows * GATES <= STEP_ROWS * TILE_GATES ? GATES : TILE_GATES;
@@ -118,6 +130,25 @@ __attribute__((always_inline)) inline void rows_product(
             }
         }
     }
+}
+
+__attribute__((always_inline)) inline void rows_product(
+    const int rows, __global const weight_t *panel, __global const float *hPrev, const int firstRow,
+    const int kBegin, const int kEnd, const int K, floatv (*acc)[GATES])
+{
+    __global const float *h[STEP_ROWS];
+    #pragma unroll
+    for (int i = 0; i < STEP_ROWS; i++) h[i] = hPrev + (size_t)(firstRow + min(i, rows - 1)) * K;
+    rows_product_of(rows, panel, h, kBegin, kEnd, acc);
+}
+
+// The x row the input projection reads for sequence b at step `step`: time step, or
+// length - 1 - step in reverse (clamped to 0 past the length, as input_projection.cl does).
+inline __global const float *input_row(const InputSide *in, const int b, const int B, const int step, const int reverse,
+                                       __global const int *lengths)
+{
+    const int t = max(reverse ? lengths[b] - 1 - step : step, 0);
+    return in->x + ((size_t)t * B + b) * in->xStride;
 }
 
 // The LSTM cell update of VEC units from their gate pre-activations z (G already added): pure
@@ -231,16 +262,38 @@ __attribute__((always_inline)) inline void load_gates(
     }
 }
 
+// The accumulators' starting values: G (the GEMM's bias + W_ih x), or with FUSE_INPUT the
+// bias and then W_ih x computed here, in the same order.
+__attribute__((always_inline)) inline void start_gates(
+    const int rows, const int firstRow, const int u, __global const float *G, const InputSide *in,
+    __global const int *lengths, const int B, const int step, const int reverse, floatv (*acc)[GATES])
+{
+#if FUSE_INPUT
+    __global const float *x[STEP_ROWS];
+    #pragma unroll
+    for (int i = 0; i < STEP_ROWS; i++) {
+        x[i] = input_row(in, firstRow + min(i, rows - 1), B, step, reverse, lengths);
+        #pragma unroll
+        for (int g = 0; g < GATES; g++) {
+            if (i < rows) acc[i][g] = VLOAD(GATES * u + g, in->bias);
+        }
+    }
+    rows_product_of(rows, in->w + (size_t)u * in->I * BLOCK_COLUMNS, x, 0, in->I, acc);
+#else
+    load_gates(rows, firstRow, u, G, B, acc);
+#endif
+}
+
 // One tile: `rows` sequences from firstRow (a literal at each call), the whole panel at once.
 __attribute__((always_inline)) inline void step_tile(
     const int rows, const int firstRow, const int u,
-    __global const float *G, __global const weight_t *whh, __global const float *peephole,
+    __global const float *G, const InputSide *in, __global const weight_t *whh, __global const float *peephole,
     __global const float *hPrev, __global float *hNext, __global const float *cPrev, __global float *cNext,
     __global float *out, __global float *hRaw, __global const int *lengths,
     int B, int K, int H, int blocks, int step, int reverse, int outStride, int outOffset)
 {
     floatv acc[STEP_ROWS][GATES];
-    load_gates(rows, firstRow, u, G, B, acc);
+    start_gates(rows, firstRow, u, G, in, lengths, B, step, reverse, acc);
     rows_product(rows, whh + (size_t)u * K * BLOCK_COLUMNS, hPrev, firstRow, 0, K, K, acc);
     update_rows(rows, firstRow, u, acc, peephole, hPrev, hNext, cPrev, cNext, out, hRaw, lengths,
                 B, K, H, blocks, step, reverse, outStride, outOffset);
@@ -252,15 +305,49 @@ __attribute__((always_inline)) inline void step_tile(
 // one fma chain over k in order from G, so the results are bitwise those of step_tile.
 void step_tiles_sliced(
     const int tiles, const int firstRow, const int u,
-    __global const float *G, __global const weight_t *whh, __global const float *peephole,
+    __global const float *G, const InputSide *in, __global const weight_t *whh, __global const float *peephole,
     __global const float *hPrev, __global float *hNext, __global const float *cPrev, __global float *cNext,
     __global float *out, __global float *hRaw, __global const int *lengths,
     int B, int K, int H, int blocks, int step, int reverse, int outStride, int outOffset)
 {
     __global const weight_t *panel = whh + (size_t)u * K * BLOCK_COLUMNS;
     floatv partial[STEP_TILES][STEP_ROWS][GATES];
+#if FUSE_INPUT
+    // W_ih x first, slice by slice like W_hh h below: each accumulator's chain runs from the
+    // bias over x in k order, as in the GEMM.
+    __global const float *x[STEP_TILES][STEP_ROWS];
+    #pragma unroll 1
+    for (int s = 0; s < tiles; s++) {
+        #pragma unroll
+        for (int i = 0; i < STEP_ROWS; i++) {
+            x[s][i] = input_row(in, firstRow + s * STEP_ROWS + i, B, step, reverse, lengths);
+            #pragma unroll
+            for (int g = 0; g < GATES; g++) partial[s][i][g] = VLOAD(GATES * u + g, in->bias);
+        }
+    }
+    __global const weight_t *inputPanel = in->w + (size_t)u * in->I * BLOCK_COLUMNS;
+    for (int kBegin = 0; kBegin < in->I; kBegin += PANEL_SLICE) {
+        const int kEnd = min(kBegin + PANEL_SLICE, in->I);
+        #pragma unroll 1
+        for (int s = 0; s < tiles; s++) {
+            floatv acc[STEP_ROWS][GATES];
+            #pragma unroll
+            for (int i = 0; i < STEP_ROWS; i++) {
+                #pragma unroll
+                for (int g = 0; g < GATES; g++) acc[i][g] = partial[s][i][g];
+            }
+            rows_product_of(STEP_ROWS, inputPanel, x[s], kBegin, kEnd, acc);
+            #pragma unroll
+            for (int i = 0; i < STEP_ROWS; i++) {
+                #pragma unroll
+                for (int g = 0; g < GATES; g++) partial[s][i][g] = acc[i][g];
+            }
+        }
+    }
+#else
     #pragma unroll 1
     for (int s = 0; s < tiles; s++) load_gates(STEP_ROWS, firstRow + s * STEP_ROWS, u, G, B, partial[s]);
+#endif
     for (int kBegin = 0; kBegin < K; kBegin += PANEL_SLICE) {
         const int kEnd = min(kBegin + PANEL_SLICE, K);
         #pragma unroll 1
@@ -290,7 +377,7 @@ void step_tiles_sliced(
 // Sequence b times blocks u .. u + WIDE_BLOCKS - 1 (the batch-1 tile of lstm_recurrence).
 void wide_step_tile(
     const int b, const int u,
-    __global const float *G, __global const weight_t *whh, __global const float *peephole,
+    __global const float *G, const InputSide *in, __global const weight_t *whh, __global const float *peephole,
     __global const float *hPrev, __global float *hNext, __global const float *cPrev, __global float *cNext,
     __global float *out, __global float *hRaw, __global const int *lengths,
     int B, int K, int H, int blocks, int step, int reverse, int outStride, int outOffset)
@@ -298,11 +385,7 @@ void wide_step_tile(
     const int Hp = blocks * VEC;
     floatv acc[WIDE_BLOCKS][GATES];
     #pragma unroll
-    for (int j = 0; j < WIDE_BLOCKS; j++) {
-        __global const float *g = G + ((size_t)(u + j) * B + b) * BLOCK_COLUMNS;
-        #pragma unroll
-        for (int gate = 0; gate < GATES; gate++) acc[j][gate] = VLOAD(gate, g);
-    }
+    for (int j = 0; j < WIDE_BLOCKS; j++) start_gates(1, b, u + j, G, in, lengths, B, step, reverse, acc + j);
     wide_row_product(whh + (size_t)u * K * BLOCK_COLUMNS, hPrev + (size_t)b * K, K, acc);
     floatv cNew[WIDE_BLOCKS], hNew[WIDE_BLOCKS];
     #pragma unroll
@@ -325,7 +408,7 @@ void wide_step_tile(
 // tripled the cold program build (1.2 s to 3.2 s) at equal speed.
 void step_block(
     const int firstRow, const int u,
-    __global const float *G, __global const weight_t *whh, __global const float *peephole,
+    __global const float *G, const InputSide *in, __global const weight_t *whh, __global const float *peephole,
     __global const float *hPrev, __global float *hNext, __global const float *cPrev, __global float *cNext,
     __global float *out, __global float *hRaw, __global const int *lengths,
     int B, int K, int H, int blocks, int step, int reverse, int outStride, int outOffset)
@@ -334,23 +417,23 @@ void step_block(
     const int fullTiles = (end - firstRow) / STEP_ROWS;
 #if STEP_TILES > 1
     if (fullTiles > 1) {
-        step_tiles_sliced(fullTiles, firstRow, u, G, whh, peephole, hPrev, hNext, cPrev, cNext, out, hRaw, lengths,
+        step_tiles_sliced(fullTiles, firstRow, u, G, in, whh, peephole, hPrev, hNext, cPrev, cNext, out, hRaw, lengths,
                           B, K, H, blocks, step, reverse, outStride, outOffset);
     } else
 #endif
     if (fullTiles == 1) {
-        step_tile(STEP_ROWS, firstRow, u, G, whh, peephole, hPrev, hNext, cPrev, cNext, out, hRaw, lengths,
+        step_tile(STEP_ROWS, firstRow, u, G, in, whh, peephole, hPrev, hNext, cPrev, cNext, out, hRaw, lengths,
                   B, K, H, blocks, step, reverse, outStride, outOffset);
     }
     int b = firstRow + fullTiles * STEP_ROWS;
 #if STEP_ROWS > 2
     for (; b + 2 <= end; b += 2) {
-        step_tile(2, b, u, G, whh, peephole, hPrev, hNext, cPrev, cNext, out, hRaw, lengths,
+        step_tile(2, b, u, G, in, whh, peephole, hPrev, hNext, cPrev, cNext, out, hRaw, lengths,
                   B, K, H, blocks, step, reverse, outStride, outOffset);
     }
 #endif
     for (; b < end; b++) {
-        step_tile(1, b, u, G, whh, peephole, hPrev, hNext, cPrev, cNext, out, hRaw, lengths,
+        step_tile(1, b, u, G, in, whh, peephole, hPrev, hNext, cPrev, cNext, out, hRaw, lengths,
                   B, K, H, blocks, step, reverse, outStride, outOffset);
     }
 }
@@ -364,6 +447,9 @@ __kernel void lstm_step(
     const int u = get_global_id(1);
     const int firstRow = get_global_id(0) * STEP_GROUP_ROWS;
     if (u >= blocks || firstRow >= B) return;
-    step_block(firstRow, u, G + (size_t)(stepIndex - windowStart) * blocks * B * BLOCK_COLUMNS, whh, peephole, hPrev, hNext, c, c, out, hRaw, lengths,
+    // Per-step launches always read G: the host fuses the input projection only into the
+    // persistent recurrence.
+    const InputSide none = {0, 0, 0, 0, 0};
+    step_block(firstRow, u, G + (size_t)(stepIndex - windowStart) * blocks * B * BLOCK_COLUMNS, &none, whh, peephole, hPrev, hNext, c, c, out, hRaw, lengths,
                B, K, H, blocks, stepIndex, reverse, outStride, outOffset);
 }

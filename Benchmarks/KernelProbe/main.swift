@@ -41,6 +41,11 @@ func parseTuning(_ text: String, base: KernelTuning) throws -> (tuning: KernelTu
             tuning.persistentRecurrence = value
             continue
         }
+        if parts[0] == "fuseInput" {
+            guard let value = Bool(parts[1]) else { throw ProbeError(description: "fuseInput takes true or false") }
+            tuning.fuseInput = value
+            continue
+        }
         guard let value = Int(parts[1]) else { throw ProbeError(description: "tuning field '\(pair)' needs an integer") }
         switch parts[0] {
         case "vec": tuning.vectorWidth = value

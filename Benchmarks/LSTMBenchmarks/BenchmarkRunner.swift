@@ -138,7 +138,7 @@ public struct BenchmarkRunner: Sendable {
             medianMilliseconds: timing.median, minimumMilliseconds: timing.minimum,
             gigaflops: timing.gigaflops(workload.flops), maxAbsoluteError: check.maxAbsoluteError,
             withinTolerance: check.passed, runs: timing.samples.count,
-            tuning: engine.kernelTuningDescription, kernels: engine.kernelFamily?.rawValue ?? BenchmarkResult.referenceKernels,
+            tuning: engine.kernelTuningDescription(forBatch: workload.batch), kernels: engine.kernelFamily?.rawValue ?? BenchmarkResult.referenceKernels,
             note: note, failed: false)
     }
 

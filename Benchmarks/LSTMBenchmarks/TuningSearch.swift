@@ -90,7 +90,8 @@ public struct TuningSearch: Sendable {
 
     /// GEMM candidates around `base`: 2, 3, 4 or 6 rows per work-item, a quarter and twice its
     /// work-group size, and with a persistent recurrence the other GEMM form (persistent or
-    /// one work-item per row group and block).
+    /// one work-item per row group and block) and the other input side (the projection fused
+    /// into the recurrence, or the GEMM).
     public static func gemmCandidates(from base: KernelTuning) -> [KernelTuning] {
         let rows = [2, 3, 4, 6].filter { $0 != base.gemmRows }.map { rows in
             modified(base) { $0.gemmRows = rows }
@@ -98,7 +99,8 @@ public struct TuningSearch: Sendable {
         let locals = [base.gemmLocal / 4, base.gemmLocal * 2].filter { $0 >= 1 }.map { local in
             modified(base) { $0.gemmLocal = local }
         }
-        let form = base.persistentRecurrence ? [modified(base) { $0.persistentProjection.toggle() }] : []
+        let form = base.persistentRecurrence
+            ? [modified(base) { $0.persistentProjection.toggle() }, modified(base) { $0.fuseInput.toggle() }] : []
         return rows + locals + form
     }
 

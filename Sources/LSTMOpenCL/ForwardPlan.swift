@@ -17,11 +17,15 @@ final class ForwardPlan {
     let layers: [Layer]
     /// (first step, steps) of each window, the same for every layer.
     let windows: [(firstStep: Int, steps: Int)]
+    /// The recurrence computes the input projection itself (``KernelBuild/fusesInput``): the
+    /// GEMMs are not enqueued.
+    let fusesInput: Bool
 
     /// `rescuePolls` overrides the persistent recurrence's default (``OpenCLBackendOptions/rescuePolls``).
     init(kernels: CellKernels, workspace: Workspace, rescuePolls: Int? = nil) throws {
         let build = kernels.build
         let configuration = build.configuration
+        fusesInput = build.fusesInput
         windows = stride(from: 0, to: workspace.steps, by: workspace.windowSteps).map {
             ($0, min(workspace.windowSteps, workspace.steps - $0))
         }
@@ -49,9 +53,10 @@ final class ForwardPlan {
     func enqueue(on queue: CommandQueue, recorder: ProfileRecorder?) throws {
         for layer in layers {
             if case .persistent(_, _, let sync, _) = layer.recurrence { try queue.fill(sync, with: 0) }
-            for case let claims? in layer.inputProjections.map(\.claims) { try queue.fill(claims, with: 0) }
+            let projections = fusesInput ? [] : layer.inputProjections
+            for case let claims? in projections.map(\.claims) { try queue.fill(claims, with: 0) }
             for window in windows {
-                for projection in layer.inputProjections {
+                for projection in projections {
                     try projection.enqueue(firstStep: window.firstStep, steps: window.steps, on: queue, recorder: recorder)
                 }
                 switch layer.recurrence {

@@ -21,6 +21,10 @@ final class KernelBuild {
     /// Work-groups of the persistent input projection (the recurrence's, when the tuning asks
     /// for it), or 0 for one work-item per row group and block.
     var projectionWorkers: Int { tuning.persistentProjection ? recurrenceWorkers : 0 }
+    /// Whether the persistent recurrence computes the input projection itself
+    /// (``KernelTuning/fuseInput``, honoured for LSTM cells on the persistent path): then no
+    /// GEMM runs and G is not used.
+    let fusesInput: Bool
     let context: Context
 
     init(context: Context, configuration: LSTMConfiguration, precision: WeightPrecision, tuning: KernelTuning) throws {
@@ -35,8 +39,11 @@ final class KernelBuild {
             throw ShapeError("kernel vector width must be one of \(WeightPacking.supportedBlockWidths), got \(tuning.vectorWidth)")
         }
         let kernels = configuration.cell.kernels
+        let workers = kernels.recurrenceWorkers(tuning: tuning, device: context.device)
+        let fuses = tuning.fuseInput && workers > 0 && configuration.cell == .lstm
         let options = ([
             tuning.compilerDefinitions,
+            fuses ? "-D FUSE_INPUT=1" : "",
             "-D WEIGHT_HALF=\(precision == .float16 ? 1 : 0)",
             "-D GATES=\(configuration.gateCount)",
             tuning.tileGatesDefinition(gates: configuration.gateCount) ?? "",
@@ -51,7 +58,8 @@ final class KernelBuild {
         blockWidth = tuning.vectorWidth
         paddedHidden = WeightPacking.paddedUnits(configuration.hiddenSize, blockWidth: blockWidth)
         blocks = paddedHidden / blockWidth
-        recurrenceWorkers = kernels.recurrenceWorkers(tuning: tuning, device: context.device)
+        recurrenceWorkers = workers
+        fusesInput = fuses
     }
 
     /// Uploads weights, as half precision when the build stores them so.

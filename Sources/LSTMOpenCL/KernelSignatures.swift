@@ -30,7 +30,7 @@ extension KernelSignature {
         "G0", "G1", "whh0", "whh1", "peephole0", "peephole1", "hInit0", "hInit1", "cInit0", "cInit1",
         "hRing0", "hRing1", "cRing0", "cRing1", "hRawRing0", "hRawRing1", "whr0", "whr1", "out", "lengths", "sync",
         "B", "K", "H", "blocks", "firstStep", "stepCount", "directions", "outStride", "claim", "ringSlots", "flagStride",
-        "rescuePolls",
+        "rescuePolls", "x", "wih0", "wih1", "bias0", "bias1", "I", "xStride",
     ])
 
     /// gru_step.cl, linear before reset.

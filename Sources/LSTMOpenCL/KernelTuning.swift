@@ -1,5 +1,6 @@
 // Launch tunables for the kernels: the vector width, compile-time tile sizes, work-group
 // sizes and how the recurrence is launched.
+import LSTMCore
 import OpenCLKit
 
 /// The tunable parameters of one program build and its launches.
@@ -42,11 +43,17 @@ public struct KernelTuning: Equatable, Hashable, Sendable, Codable, CustomString
     /// rows and its own copy of W_ih (`input_projection_persistent`), where the recurrence is
     /// persistent too; otherwise one work-item per row group and block.
     public var persistentProjection: Bool
+    /// Compute the input projection inside the persistent LSTM recurrence's gate tiles
+    /// (`FUSE_INPUT`) instead of a GEMM into G before it: each tile's product runs over x with
+    /// W_ih and then h with W_hh, the same chains, so the results are bitwise the same. Only
+    /// honoured where the recurrence is persistent (CPU devices) and for LSTM cells.
+    public var fuseInput: Bool
 
     public init(
         vectorWidth: Int = 8, gemmRows: Int = 4, gemmTiles: Int = 1, tileGates: Int = 0, stepRows: Int = 4,
         stepTiles: Int = 1, panelSlice: Int = 0, projectionRows: Int = 4, wideBlocks: Int = 0,
-        gemmLocal: Int = 16, stepLocal: Int = 8, persistentRecurrence: Bool = true, persistentProjection: Bool = false
+        gemmLocal: Int = 16, stepLocal: Int = 8, persistentRecurrence: Bool = true, persistentProjection: Bool = false,
+        fuseInput: Bool = false
     ) {
         self.vectorWidth = vectorWidth
         self.gemmRows = gemmRows
@@ -61,6 +68,7 @@ public struct KernelTuning: Equatable, Hashable, Sendable, Codable, CustomString
         self.stepLocal = stepLocal
         self.persistentRecurrence = persistentRecurrence
         self.persistentProjection = persistentProjection
+        self.fuseInput = fuseInput
     }
 
     /// The vector widths the kernels are written for.
@@ -108,6 +116,25 @@ public struct KernelTuning: Equatable, Hashable, Sendable, Codable, CustomString
                 stepRows: tuning.stepRows)
         }
         return tuning
+    }
+
+    /// Whether the defaults fuse the input projection into the persistent recurrence
+    /// (``fuseInput``) for an LSTM of `configuration` in `batchClass`: for batches of more than
+    /// one sequence when a row group's rows of x and h (`stepRows` x `stepTiles` rows of the
+    /// widest layer input plus the recurrent size, in floats) take at most a quarter of the
+    /// per-core L2. Fused, each step streams W_ih as well as W_hh and reads both row sets; the
+    /// GEMM reads W_ih once per window, and a single sequence has no rows to share it. On an AMD
+    /// EPYC Zen 5 (1 MiB L2; `lstm-kernel-probe`, in one process, medians of 8 rounds) fused
+    /// took 0.89x the pass at (256, 256, 256, 100) (128 KiB of rows), 0.97x at (512, 512, 64, 100)
+    /// (256 KiB), 0.99x at (512, 512, 16, 100), but 1.10x at (1024, 1024, 64, 50) (512 KiB) and
+    /// 1.6x at batch 1 (Benchmarks/RESULTS.md).
+    public static func fusesInputByDefault(
+        configuration: LSTMConfiguration, tuning: KernelTuning, batchClass: BatchClass, level2Bytes: Int
+    ) -> Bool {
+        guard configuration.cell == .lstm, batchClass != .single, tuning.persistentRecurrence else { return false }
+        let widestInput = (0..<configuration.layerCount).map(configuration.layerInputSize).max() ?? configuration.inputSize
+        let rowBytes = (widestInput + configuration.outputSize) * MemoryLayout<Float>.size
+        return tuning.stepRows * tuning.stepTiles * rowBytes <= level2Bytes / 4
     }
 
     /// Vector registers of a CPU device at its own vector width: 32 where PoCL reports a native
@@ -187,17 +214,18 @@ public struct KernelTuning: Equatable, Hashable, Sendable, Codable, CustomString
             + (wideBlocks > 0 ? " wideBlocks=\(wideBlocks)" : "")
             + " gemmLocal=\(gemmLocal) stepLocal=\(stepLocal) persistent=\(persistentRecurrence)"
             + (persistentProjection ? " persistentProjection=true" : "")
+            + (fuseInput ? " fuseInput=true" : "")
     }
 
     private enum CodingKeys: String, CodingKey {
         case vectorWidth, gemmRows, gemmTiles, tileGates, stepRows, stepTiles, panelSlice, projectionRows, wideBlocks, gemmLocal, stepLocal
-        case persistentRecurrence, persistentProjection
+        case persistentRecurrence, persistentProjection, fuseInput
     }
 
     /// Decodes a stored tuning; entries written before `persistentRecurrence` existed get
     /// the always-safe per-step launches, and entries from before `vectorWidth` existed
     /// the width they were measured at, 8; entries from before panel slicing one tile per
-    /// work-item (no slicing).
+    /// work-item (no slicing); entries from before fusion an unfused input projection.
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         vectorWidth = try container.decodeIfPresent(Int.self, forKey: .vectorWidth) ?? 8
@@ -213,6 +241,7 @@ public struct KernelTuning: Equatable, Hashable, Sendable, Codable, CustomString
         stepLocal = try container.decode(Int.self, forKey: .stepLocal)
         persistentRecurrence = try container.decodeIfPresent(Bool.self, forKey: .persistentRecurrence) ?? false
         persistentProjection = try container.decodeIfPresent(Bool.self, forKey: .persistentProjection) ?? false
+        fuseInput = try container.decodeIfPresent(Bool.self, forKey: .fuseInput) ?? false
     }
 }
 

@@ -215,6 +215,10 @@ final class LSTMCellKernels: CellKernels {
             "ringSlots": .int(Int32(Self.ringSlots(windowSteps: workspace.windowSteps))),
             "flagStride": .int(Int32(Self.flagStride(configuration: configuration, blockWidth: build.blockWidth, batch: workspace.batch))),
             "rescuePolls": .int(Int32(Self.rescuePolls)),
+            // The fused input projection's x (bound unfused too; the kernel then ignores it).
+            "x": .buffer(try layer == 0 ? workspace.buffer(.input) : workspace.buffer(.layerOutput, (layer - 1) % 2)),
+            "I": .int(Int32(configuration.layerInputSize(layer))),
+            "xStride": .int(Int32(configuration.layerInputSize(layer))),
         ]
         for (slot, direction) in [(0, 0), (1, last)] {
             let layerWeights = weights[layer][direction]
@@ -230,6 +234,8 @@ final class LSTMCellKernels: CellKernels {
             arguments["hRawRing\(slot)"] = .buffer(try workspace.buffer(
                 configuration.projectionSize > 0 ? .projectionRing : .cellRing, direction))
             arguments["whr\(slot)"] = .buffer(layerWeights.projection)
+            arguments["wih\(slot)"] = .buffer(layerWeights.inputWeights)
+            arguments["bias\(slot)"] = .buffer(layerWeights.bias)
         }
         return try BoundKernel(.lstmRecurrence, in: build.program, arguments: arguments)
     }

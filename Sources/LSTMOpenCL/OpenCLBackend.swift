@@ -97,8 +97,7 @@ public final class OpenCLBackend: LSTMBackend {
         self.options = options
         let family = try GPUFamily.resolve(options.kernels, configuration: model.configuration, device: device)
         self.family = family
-        let tuning = Self.familyTuning(
-            options.tuning ?? options.tunings[.large] ?? KernelTuning.defaults(for: device, batchClass: .large), family)
+        let tuning = Self.resolvedTuning(.large, options: options, device: device, configuration: model.configuration, family: family)
         self.tuning = tuning
         name = "opencl" + (deviceIndex.map { ":\($0)" } ?? "") + " (\(device.name))"
         let context = try Context(device: device)
@@ -117,10 +116,23 @@ public final class OpenCLBackend: LSTMBackend {
 
     /// The tuning a batch of `batch` sequences runs with: the options' tuning, else the
     /// stored tuning of its ``BatchClass``, else the device's defaults for that class.
+    /// The defaults also decide, from the model's shape, whether the input projection is fused
+    /// into the recurrence (``KernelTuning/fusesInputByDefault(configuration:tuning:batchClass:level2Bytes:)``).
     public func tuning(forBatch batch: Int) -> KernelTuning {
-        let batchClass = BatchClass(batch: batch)
-        return Self.familyTuning(
-            options.tuning ?? options.tunings[batchClass] ?? KernelTuning.defaults(for: device, batchClass: batchClass), family)
+        Self.resolvedTuning(BatchClass(batch: batch), options: options, device: device, configuration: model.configuration, family: family)
+    }
+
+    private static func resolvedTuning(
+        _ batchClass: BatchClass, options: OpenCLBackendOptions, device: Device, configuration: LSTMConfiguration,
+        family: KernelFamily
+    ) -> KernelTuning {
+        if let chosen = options.tuning ?? options.tunings[batchClass] { return familyTuning(chosen, family) }
+        var defaults = KernelTuning.defaults(for: device, batchClass: batchClass)
+        if device.kind == .cpu, family == .cpu, let level2 = HostCacheSizes.level2Bytes {
+            defaults.fuseInput = KernelTuning.fusesInputByDefault(
+                configuration: configuration, tuning: defaults, batchClass: batchClass, level2Bytes: level2)
+        }
+        return familyTuning(defaults, family)
     }
 
     /// The GPU family reads the CPU family's staging and state buffers with blocks of 8

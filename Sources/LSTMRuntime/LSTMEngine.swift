@@ -69,6 +69,13 @@ public final class LSTMEngine: @unchecked Sendable {
         return openCL.family == .gpu ? openCL.gpuTuning.description : openCL.tuning.description
     }
 
+    /// The kernel tuning a batch of `batch` sequences runs with, described (its batch
+    /// class's; the GPU family's tuning on that family), or `nil` on the CPU reference.
+    public func kernelTuningDescription(forBatch batch: Int) -> String? {
+        guard let openCL else { return nil }
+        return openCL.family == .gpu ? openCL.gpuTuning.description : openCL.tuning(forBatch: batch).description
+    }
+
     /// Loads a safetensors file with `torch.nn.LSTM` state-dict names and binds it to a backend.
     public convenience init(weightsAt url: URL, device: DeviceSelection = .auto, options: EngineOptions = .init()) throws {
         let model = try LSTMModel(stateDict: SafeTensors.read(contentsOf: url))
