@@ -61,8 +61,8 @@ typedef struct {
     int I, xStride;
 } InputSide;
 
-// Every accumulator below is one sequential chain of fma over k starting from G, whatever
-// the tile shape: results are bitwise independent of how sequences and blocks are grouped
+// Every accumulator below is one sequential chain of fma over k starting from G (or, fused,
+// from the bias over x and then h), whatever the tile shape: results are bitwise independent of how sequences and blocks are grouped
 // into tiles, so running a batch in batch slices gives exactly the one-pass result.
 
 // acc[j] += one sequence times the panels of blocks u .. u + WIDE_BLOCKS - 1. A single

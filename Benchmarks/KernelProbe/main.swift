@@ -8,8 +8,10 @@
 //       [--profile] [--each-pass] [--tuning "vec=16 stepRows=4 ..."]...
 //
 // A tuning is space-separated key=value pairs over KernelTuning's fields (vec, gemmRows,
-// gemmTiles, tileGates, stepRows, stepTiles, panelSlice, projectionRows, wideBlocks, gemmLocal, stepLocal, persistent, persistentProjection); unnamed fields
-// take the device's defaults. Without --tuning it runs the device's defaults. `window=N` (not a
+// gemmTiles, tileGates, stepRows, stepTiles, panelSlice, projectionRows, wideBlocks, gemmLocal, stepLocal, persistent, persistentProjection, fuseInput); unnamed fields
+// take the device's defaults (fuseInput false: the shape rule of the engine's defaults,
+// KernelTuning.fusesInputByDefault, does not apply to an explicit tuning). Without --tuning it
+// runs the device's defaults. `window=N` (not a
 // tunable) sets the steps per window (OpenCLBackendOptions.windowSteps) of that entry.
 import Foundation
 import LSTMBenchmarks
