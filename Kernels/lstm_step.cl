@@ -300,6 +300,33 @@ __attribute__((always_inline)) inline void step_tile(
 }
 
 #if STEP_TILES > 1
+// partial[s] += the rows of tile s (rows[s], STEP_ROWS of them) times k = 0 .. depth - 1 of
+// one block's panel, for `tiles` tiles, one PANEL_SLICE-deep slice at a time: each slice is
+// loaded from L2 once and reused from L1 by every tile.
+__attribute__((always_inline)) inline void sliced_products(
+    const int tiles, __global const weight_t *panel, __global const float *(*rows)[STEP_ROWS], const int depth,
+    floatv (*partial)[STEP_ROWS][GATES])
+{
+    for (int kBegin = 0; kBegin < depth; kBegin += PANEL_SLICE) {
+        const int kEnd = min(kBegin + PANEL_SLICE, depth);
+        #pragma unroll 1
+        for (int s = 0; s < tiles; s++) {
+            floatv acc[STEP_ROWS][GATES];
+            #pragma unroll
+            for (int i = 0; i < STEP_ROWS; i++) {
+                #pragma unroll
+                for (int g = 0; g < GATES; g++) acc[i][g] = partial[s][i][g];
+            }
+            rows_product_of(STEP_ROWS, panel, rows[s], kBegin, kEnd, acc);
+            #pragma unroll
+            for (int i = 0; i < STEP_ROWS; i++) {
+                #pragma unroll
+                for (int g = 0; g < GATES; g++) partial[s][i][g] = acc[i][g];
+            }
+        }
+    }
+}
+
 // `tiles` (2 .. STEP_TILES) full row tiles from firstRow, slice by slice of the panel. The
 // accumulators of the tiles not being worked on wait in private memory (L1); each is still
 // one fma chain over k in order from G, so the results are bitwise those of step_tile.
@@ -310,7 +337,6 @@ void step_tiles_sliced(
     __global float *out, __global float *hRaw, __global const int *lengths,
     int B, int K, int H, int blocks, int step, int reverse, int outStride, int outOffset)
 {
-    __global const weight_t *panel = whh + (size_t)u * K * BLOCK_COLUMNS;
     floatv partial[STEP_TILES][STEP_ROWS][GATES];
 #if FUSE_INPUT
     // W_ih x first, slice by slice like W_hh h below: each accumulator's chain runs from the
@@ -325,47 +351,18 @@ void step_tiles_sliced(
             for (int g = 0; g < GATES; g++) partial[s][i][g] = VLOAD(GATES * u + g, in->bias);
         }
     }
-    __global const weight_t *inputPanel = in->w + (size_t)u * in->I * BLOCK_COLUMNS;
-    for (int kBegin = 0; kBegin < in->I; kBegin += PANEL_SLICE) {
-        const int kEnd = min(kBegin + PANEL_SLICE, in->I);
-        #pragma unroll 1
-        for (int s = 0; s < tiles; s++) {
-            floatv acc[STEP_ROWS][GATES];
-            #pragma unroll
-            for (int i = 0; i < STEP_ROWS; i++) {
-                #pragma unroll
-                for (int g = 0; g < GATES; g++) acc[i][g] = partial[s][i][g];
-            }
-            rows_product_of(STEP_ROWS, inputPanel, x[s], kBegin, kEnd, acc);
-            #pragma unroll
-            for (int i = 0; i < STEP_ROWS; i++) {
-                #pragma unroll
-                for (int g = 0; g < GATES; g++) partial[s][i][g] = acc[i][g];
-            }
-        }
-    }
+    sliced_products(tiles, in->w + (size_t)u * in->I * BLOCK_COLUMNS, x, in->I, partial);
 #else
     #pragma unroll 1
     for (int s = 0; s < tiles; s++) load_gates(STEP_ROWS, firstRow + s * STEP_ROWS, u, G, B, partial[s]);
 #endif
-    for (int kBegin = 0; kBegin < K; kBegin += PANEL_SLICE) {
-        const int kEnd = min(kBegin + PANEL_SLICE, K);
-        #pragma unroll 1
-        for (int s = 0; s < tiles; s++) {
-            floatv acc[STEP_ROWS][GATES];
-            #pragma unroll
-            for (int i = 0; i < STEP_ROWS; i++) {
-                #pragma unroll
-                for (int g = 0; g < GATES; g++) acc[i][g] = partial[s][i][g];
-            }
-            rows_product(STEP_ROWS, panel, hPrev, firstRow + s * STEP_ROWS, kBegin, kEnd, K, acc);
-            #pragma unroll
-            for (int i = 0; i < STEP_ROWS; i++) {
-                #pragma unroll
-                for (int g = 0; g < GATES; g++) partial[s][i][g] = acc[i][g];
-            }
-        }
+    __global const float *h[STEP_TILES][STEP_ROWS];
+    #pragma unroll 1
+    for (int s = 0; s < tiles; s++) {
+        #pragma unroll
+        for (int i = 0; i < STEP_ROWS; i++) h[s][i] = hPrev + (size_t)(firstRow + s * STEP_ROWS + i) * K;
     }
+    sliced_products(tiles, whh + (size_t)u * K * BLOCK_COLUMNS, h, K, partial);
     #pragma unroll 1
     for (int s = 0; s < tiles; s++) {
         update_rows(STEP_ROWS, firstRow + s * STEP_ROWS, u, partial[s], peephole, hPrev, hNext, cPrev, cNext, out, hRaw,
