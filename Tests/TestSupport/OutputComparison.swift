@@ -37,6 +37,16 @@ public enum OutputComparison {
         return "\(differing.count) of \(got.count) values differ; first at \(first): \(got[first]) vs \(expected[first])"
     }
 
+    /// `nil` when output, h_n and c_n are all bitwise equal, else the first part that differs
+    /// and how.
+    public static func firstDifference(_ got: ForwardResult, _ expected: ForwardResult) -> String? {
+        for (part, a, b) in [("output", got.output, expected.output), ("h_n", got.finalHidden, expected.finalHidden),
+                             ("c_n", got.finalCell, expected.finalCell)] {
+            if let difference = firstDifference(a, b) { return "\(part): \(difference)" }
+        }
+        return nil
+    }
+
     /// Shape and value bit patterns equal (so NaN payloads and -0 count).
     public static func sameBits(_ lhs: Tensor, _ rhs: Tensor) -> Bool {
         lhs.shape == rhs.shape && lhs.values.map(\.bitPattern) == rhs.values.map(\.bitPattern)
