@@ -8,7 +8,8 @@ import OpenCLKit
 
 /// Pre-built launches of a forward pass over one ``Workspace``.
 final class ForwardPlan {
-    /// One layer: an input-projection GEMM per direction, then the recurrence.
+    /// One layer: an input-projection GEMM per direction (none when the recurrence does the
+    /// projection itself), then the recurrence.
     struct Layer {
         let inputProjections: [InputProjection]
         let recurrence: LayerRecurrence
@@ -17,22 +18,20 @@ final class ForwardPlan {
     let layers: [Layer]
     /// (first step, steps) of each window, the same for every layer.
     let windows: [(firstStep: Int, steps: Int)]
-    /// The recurrence computes the input projection itself (``KernelBuild/fusesInput``): the
-    /// GEMMs are not enqueued.
-    let fusesInput: Bool
 
     /// `rescuePolls` overrides the persistent recurrence's default (``OpenCLBackendOptions/rescuePolls``).
     init(kernels: CellKernels, workspace: Workspace, rescuePolls: Int? = nil) throws {
         let build = kernels.build
         let configuration = build.configuration
-        fusesInput = build.fusesInput
         windows = stride(from: 0, to: workspace.steps, by: workspace.windowSteps).map {
             ($0, min(workspace.windowSteps, workspace.steps - $0))
         }
         layers = try (0..<configuration.layerCount).map { layer in
-            let layerInput = try layer == 0 ? workspace.buffer(.input) : workspace.buffer(.layerOutput, (layer - 1) % 2)
+            let layerInput = try workspace.layerInput(layer)
             let layerOutput = try workspace.buffer(.layerOutput, layer % 2)
-            let projections = try (0..<configuration.directionCount).map { direction in
+            // Fused (KernelBuild.fusesInput), the recurrence does the input projection: no GEMM.
+            let directions = build.fusesInput ? 0 : configuration.directionCount
+            let projections = try (0..<directions).map { direction in
                 let inputSide = kernels.inputSide(layer: layer, direction: direction)
                 return try InputProjection(
                     build: build, input: layerInput, inputSize: configuration.layerInputSize(layer),
@@ -53,10 +52,9 @@ final class ForwardPlan {
     func enqueue(on queue: CommandQueue, recorder: ProfileRecorder?) throws {
         for layer in layers {
             if case .persistent(_, _, let sync, _) = layer.recurrence { try queue.fill(sync, with: 0) }
-            let projections = fusesInput ? [] : layer.inputProjections
-            for case let claims? in projections.map(\.claims) { try queue.fill(claims, with: 0) }
+            for case let claims? in layer.inputProjections.map(\.claims) { try queue.fill(claims, with: 0) }
             for window in windows {
-                for projection in projections {
+                for projection in layer.inputProjections {
                     try projection.enqueue(firstStep: window.firstStep, steps: window.steps, on: queue, recorder: recorder)
                 }
                 switch layer.recurrence {

@@ -53,7 +53,7 @@ final class GPUForwardPlan {
             context: context)
         self.extra = extra
         layers = try (0..<configuration.layerCount).map { layer in
-            let input = try layer == 0 ? workspace.buffer(.input) : workspace.buffer(.layerOutput, (layer - 1) % 2)
+            let input = try workspace.layerInput(layer)
             let output = try workspace.buffer(.layerOutput, layer % 2)
             let lengths = try workspace.buffer(.lengths)
             return try (0..<configuration.directionCount).map { direction in

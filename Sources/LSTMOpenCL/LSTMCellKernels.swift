@@ -216,7 +216,7 @@ final class LSTMCellKernels: CellKernels {
             "flagStride": .int(Int32(Self.flagStride(configuration: configuration, blockWidth: build.blockWidth, batch: workspace.batch))),
             "rescuePolls": .int(Int32(Self.rescuePolls)),
             // The fused input projection's x (bound unfused too; the kernel then ignores it).
-            "x": .buffer(try layer == 0 ? workspace.buffer(.input) : workspace.buffer(.layerOutput, (layer - 1) % 2)),
+            "x": .buffer(try workspace.layerInput(layer)),
             "I": .int(Int32(configuration.layerInputSize(layer))),
             "xStride": .int(Int32(configuration.layerInputSize(layer))),
         ]

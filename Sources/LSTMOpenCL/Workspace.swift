@@ -140,6 +140,12 @@ final class Workspace {
         return list[index]
     }
 
+    /// What layer `layer` reads as its input x: the sequence for the first layer, else the
+    /// previous layer's output (layer outputs alternate between two buffers).
+    func layerInput(_ layer: Int) throws -> Buffer {
+        try layer == 0 ? buffer(.input) : buffer(.layerOutput, (layer - 1) % 2)
+    }
+
     /// The hidden state of state `state` (layer · directions + direction) read at steps of this parity.
     func hidden(state: Int, parity: Int) throws -> Buffer {
         try buffer(parity == 0 ? .hidden : .hiddenNext, state)
