@@ -98,7 +98,8 @@ public struct KernelTuning: Equatable, Hashable, Sendable, Codable, CustomString
     /// (interleaved on the Xeon: 0.76-0.95x the median pass at B = 16-256); a single sequence
     /// reads W_ih once per pass, where a second copy only adds bytes (its f32 GEMM took 1.18x).
     /// Large batches group as many recurrent row tiles as the L1 data cache holds
-    /// (``largeBatchStepTiles(vectorWidth:level1DataBytes:)``).
+    /// (``largeBatchStepTiles(vectorWidth:level1DataBytes:stepRows:)``), and their panel
+    /// slices take the rest of it (``largeBatchPanelSlice(vectorWidth:level1DataBytes:stepRows:stepTiles:)``).
     public static func defaults(for device: Device, batchClass: BatchClass = .large) -> KernelTuning {
         guard device.kind == .cpu else { return gpuDefault }
         var tuning = cpuDefault
@@ -111,11 +112,32 @@ public struct KernelTuning: Equatable, Hashable, Sendable, Codable, CustomString
             tuning.persistentProjection = true
         }
         if batchClass == .large {
+            let level1DataBytes = HostCacheSizes.level1DataBytes ?? 32 << 10
             tuning.stepTiles = largeBatchStepTiles(
-                vectorWidth: tuning.vectorWidth, level1DataBytes: HostCacheSizes.level1DataBytes ?? 32 << 10,
-                stepRows: tuning.stepRows)
+                vectorWidth: tuning.vectorWidth, level1DataBytes: level1DataBytes, stepRows: tuning.stepRows)
+            tuning.panelSlice = largeBatchPanelSlice(
+                vectorWidth: tuning.vectorWidth, level1DataBytes: level1DataBytes, stepRows: tuning.stepRows,
+                stepTiles: tuning.stepTiles)
         }
         return tuning
+    }
+
+    /// The panel slice depth (``panelSlice``) for large batches: as many f32 weights of an
+    /// LSTM's four gates as the L1 data cache holds beside the row group's accumulators, in
+    /// whole ``panelSliceBytes``, or 0 (the ``panelSliceBytes`` default) where that is one.
+    /// Only the slice must stay in L1 while every tile of the group passes over it (each
+    /// tile's rows and accumulators come and go with it), and every tile's pass over a slice
+    /// ends with its accumulators stored and the next tile's loaded, so deeper slices mean
+    /// fewer such changes: 512 cycles of FMAs per change at 64 deep. On a 48 KiB L1 at VEC 16
+    /// (16 tiles, 16 KiB of accumulators) the slice is 32 KiB, 128 deep: on an AMD EPYC Zen 5
+    /// the fused recurrence took 0.94-0.97x its time at (256, 256, 256, 100) in four runs and
+    /// 0.98x at (512, 512, 64, 100) in two (`lstm-kernel-probe`, in one process;
+    /// Benchmarks/RESULTS.md). A 32 KiB L1 keeps 16 KiB (the slice measured on Zen 3 and 4).
+    static func largeBatchPanelSlice(vectorWidth: Int, level1DataBytes: Int, stepRows: Int, stepTiles: Int) -> Int {
+        let (gates, floatBytes) = (4, MemoryLayout<Float>.size)
+        let accumulators = stepTiles * stepRows * gates * vectorWidth * floatBytes
+        let slices = max(1, (level1DataBytes - accumulators) / panelSliceBytes)
+        return slices > 1 ? slices * panelSliceBytes / (gates * vectorWidth * floatBytes) : 0
     }
 
     /// Whether the defaults fuse the input projection into the persistent recurrence

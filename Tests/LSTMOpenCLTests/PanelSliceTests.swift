@@ -83,6 +83,19 @@ struct PanelSliceTests {
         #expect(KernelTuning.largeBatchStepTiles(vectorWidth: 16, level1DataBytes: 16 << 10) == 4)
     }
 
+    @Test("large batches' panel slices take the L1 left beside the group's accumulators, in 16 KiB steps")
+    func largeBatchSlices() {
+        // 48 KiB at VEC 16 with 16 tiles of 4 rows: 16 KiB of accumulators, a 32 KiB slice.
+        #expect(KernelTuning.largeBatchPanelSlice(vectorWidth: 16, level1DataBytes: 48 << 10, stepRows: 4, stepTiles: 16) == 128)
+        // One byte less leaves room for one 16 KiB slice: the default (0).
+        #expect(KernelTuning.largeBatchPanelSlice(vectorWidth: 16, level1DataBytes: 48 << 10 - 1, stepRows: 4, stepTiles: 16) == 0)
+        // 32 KiB L1s (AMD Zen 3 at VEC 8 with 6-row tiles, Zen 4 at VEC 16) keep the default.
+        #expect(KernelTuning.largeBatchPanelSlice(vectorWidth: 16, level1DataBytes: 32 << 10, stepRows: 4, stepTiles: 8) == 0)
+        #expect(KernelTuning.largeBatchPanelSlice(vectorWidth: 8, level1DataBytes: 32 << 10, stepRows: 6, stepTiles: 4) == 0)
+        // A 64 KiB L1 at VEC 8 with 8 tiles: 4 KiB of accumulators, a 48 KiB slice of 384 k.
+        #expect(KernelTuning.largeBatchPanelSlice(vectorWidth: 8, level1DataBytes: 64 << 10, stepRows: 4, stepTiles: 8) == 384)
+    }
+
     @Test("tile groups outside 1...16 are refused with a typed error")
     func outOfRange() throws {
         let model = try LSTMModel.random(LSTMConfiguration(inputSize: 4, hiddenSize: 8), seed: 5)
