@@ -1,7 +1,9 @@
-// The host CPU's per-core L1 data and L2 sizes, for kernels that PoCL runs on that CPU: PoCL
-// reports only the last-level cache (CL_DEVICE_GLOBAL_MEM_CACHE_SIZE). The persistent GEMM
-// sizes its panel chunks to the L2 each core has to itself, and the recurrent step's row
-// groups grow to what the L1 holds (KernelTuning.defaults).
+// The host CPU's per-core L1 data and L2 sizes and its last-level cache, for kernels that
+// PoCL runs on that CPU: PoCL reports only the last-level cache
+// (CL_DEVICE_GLOBAL_MEM_CACHE_SIZE), which OpenCLKit's Device does not read. The persistent
+// GEMM sizes its panel chunks to the L2 each core has to itself, the recurrent step's row
+// groups grow to what the L1 holds, and the input projection is fused where a step's rows fit
+// the L2 and its weights the last level (KernelTuning).
 import Foundation
 
 enum HostCacheSizes {
@@ -12,6 +14,11 @@ enum HostCacheSizes {
     /// Bytes of the L2 cache of CPU 0 as Linux describes it in sysfs, or `nil` where it does
     /// not.
     static let level2Bytes: Int? = size(level: "2")
+
+    /// Bytes of the last-level cache of CPU 0 in sysfs (its L3, else its L2), or `nil` where
+    /// sysfs describes neither. In a VM this is the whole socket's L3, shared with whatever
+    /// else runs there.
+    static let lastLevelBytes: Int? = size(level: "3") ?? level2Bytes
 
     /// The size of CPU 0's data or unified cache of `level`.
     private static func size(level wanted: String) -> Int? {

@@ -144,19 +144,30 @@ public struct KernelTuning: Equatable, Hashable, Sendable, Codable, CustomString
     /// (``fuseInput``) for an LSTM of `configuration` in `batchClass`: for batches of more than
     /// one sequence when a row group's rows of x and h (`stepRows` x `stepTiles` rows of the
     /// widest layer input plus the recurrent size, in floats) take at most a quarter of the
-    /// per-core L2. Fused, each step streams W_ih as well as W_hh and reads both row sets; the
-    /// GEMM reads W_ih once per window, and a single sequence has no rows to share it. On an AMD
-    /// EPYC Zen 5 (1 MiB L2; `lstm-kernel-probe`, in one process, medians of 8 rounds) fused
-    /// took 0.89x the pass at (256, 256, 256, 100) (128 KiB of rows), 0.97x at (512, 512, 64, 100)
-    /// (256 KiB), 0.99x at (512, 512, 16, 100), but 1.10x at (1024, 1024, 64, 50) (512 KiB) and
-    /// 1.6x at batch 1 (Benchmarks/RESULTS.md).
+    /// per-core L2, and a step's weights (W_ih and W_hh of every direction of the widest layer,
+    /// `weightBytes` each) at most half of the last-level cache. Fused, each step streams W_ih
+    /// as well as W_hh and reads both row sets; the GEMM reads W_ih once per window, and a
+    /// single sequence has no rows to share it. On an AMD EPYC Zen 5 (1 MiB L2, 32 MiB L3;
+    /// `lstm-kernel-probe`, in one process, medians of 8 rounds) fused took 0.89x the pass at
+    /// (256, 256, 256, 100) (128 KiB of rows, 2 MiB of weights), 0.97x at (512, 512, 64, 100)
+    /// (256 KiB, 8 MiB), 0.99x at (512, 512, 16, 100), but 1.10x at (1024, 1024, 64, 50)
+    /// (512 KiB, 32 MiB) and 1.6x at batch 1. At (1024, 1024, 64, 50) groups of 8 and 4 row
+    /// tiles (256 and 128 KiB of rows) took 1.13x too: the 32 MiB of weights, which do not stay
+    /// in that L3, are what makes it slower (Benchmarks/RESULTS.md). `lastLevelBytes` nil (not
+    /// described) leaves the weights unchecked.
     public static func fusesInputByDefault(
-        configuration: LSTMConfiguration, tuning: KernelTuning, batchClass: BatchClass, level2Bytes: Int
+        configuration: LSTMConfiguration, tuning: KernelTuning, batchClass: BatchClass, level2Bytes: Int,
+        lastLevelBytes: Int? = nil, weightBytes: Int = MemoryLayout<Float>.size
     ) -> Bool {
         guard configuration.cell == .lstm, batchClass != .single, tuning.persistentRecurrence else { return false }
         let widestInput = (0..<configuration.layerCount).map(configuration.layerInputSize).max() ?? configuration.inputSize
         let rowBytes = (widestInput + configuration.outputSize) * MemoryLayout<Float>.size
-        return tuning.stepRows * tuning.stepTiles * rowBytes <= level2Bytes / 4
+        guard tuning.stepRows * tuning.stepTiles * rowBytes <= level2Bytes / 4 else { return false }
+        guard let lastLevelBytes else { return true }
+        let paddedHidden = (configuration.hiddenSize + tuning.vectorWidth - 1) / tuning.vectorWidth * tuning.vectorWidth
+        let stepWeightBytes = configuration.directionCount * (widestInput + configuration.outputSize)
+            * configuration.gateCount * paddedHidden * weightBytes
+        return stepWeightBytes <= lastLevelBytes / 2
     }
 
     /// Vector registers of a CPU device at its own vector width: 32 where PoCL reports a native

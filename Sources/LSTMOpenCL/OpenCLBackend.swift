@@ -117,7 +117,7 @@ public final class OpenCLBackend: LSTMBackend {
     /// The tuning a batch of `batch` sequences runs with: the options' tuning, else the
     /// stored tuning of its ``BatchClass``, else the device's defaults for that class.
     /// The defaults also decide, from the model's shape, whether the input projection is fused
-    /// into the recurrence (``KernelTuning/fusesInputByDefault(configuration:tuning:batchClass:level2Bytes:)``).
+    /// into the recurrence (``KernelTuning/fusesInputByDefault(configuration:tuning:batchClass:level2Bytes:lastLevelBytes:weightBytes:)``).
     public func tuning(forBatch batch: Int) -> KernelTuning {
         Self.resolvedTuning(BatchClass(batch: batch), options: options, device: device, configuration: model.configuration, family: family)
     }
@@ -130,7 +130,8 @@ public final class OpenCLBackend: LSTMBackend {
         var defaults = KernelTuning.defaults(for: device, batchClass: batchClass)
         if device.kind == .cpu, family == .cpu, let level2 = HostCacheSizes.level2Bytes {
             defaults.fuseInput = KernelTuning.fusesInputByDefault(
-                configuration: configuration, tuning: defaults, batchClass: batchClass, level2Bytes: level2)
+                configuration: configuration, tuning: defaults, batchClass: batchClass, level2Bytes: level2,
+                lastLevelBytes: HostCacheSizes.lastLevelBytes, weightBytes: options.weightPrecision.byteWidth)
         }
         return familyTuning(defaults, family)
     }
