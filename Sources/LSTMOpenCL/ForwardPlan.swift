@@ -48,6 +48,18 @@ final class ForwardPlan {
         }
     }
 
+    /// Every kernel object of the pass.
+    var kernels: [BoundKernel] {
+        layers.flatMap { layer -> [BoundKernel] in
+            let recurrence: [BoundKernel]
+            switch layer.recurrence {
+            case .persistent(let kernel, _, _, _): recurrence = [kernel]
+            case .perStep(let directions): recurrence = directions.flatMap { $0.byParity.joined().map(\.kernel) }
+            }
+            return layer.inputProjections.map(\.kernel) + recurrence
+        }
+    }
+
     /// Enqueues every launch of the pass in order; nothing waits.
     func enqueue(on queue: CommandQueue, recorder: ProfileRecorder?) throws {
         for layer in layers {

@@ -24,6 +24,8 @@ struct KernelSignature: Sendable {
 final class BoundKernel {
     let kernel: Kernel
     let signature: KernelSignature
+    /// The buffer each buffer parameter is bound to now, by parameter index.
+    private var boundBuffers: [Int: Buffer] = [:]
 
     /// Creates `signature`'s kernel from `program` and sets every argument.
     ///
@@ -40,13 +42,30 @@ final class BoundKernel {
         kernel = try program.kernel(named: signature.name)
         self.signature = signature
         for (index, parameter) in signature.parameters.enumerated() {
-            if let argument = arguments[parameter] { try kernel.setArgument(index, argument) }
+            if let argument = arguments[parameter] { try setArgument(index, argument) }
         }
     }
 
     /// Sets one argument by name (the values that change between launches).
     func set(_ parameter: String, _ argument: KernelArgument) throws {
-        try kernel.setArgument(signature.index(of: parameter), argument)
+        try setArgument(signature.index(of: parameter), argument)
+    }
+
+    /// Whether some parameter is bound to `buffer` now.
+    func binds(_ buffer: Buffer) -> Bool {
+        boundBuffers.values.contains { $0 === buffer }
+    }
+
+    /// Binds every parameter now bound to `old` to `new` instead.
+    func rebind(_ old: Buffer, to new: Buffer) throws {
+        for (index, buffer) in boundBuffers.sorted(by: { $0.key < $1.key }) where buffer === old {
+            try setArgument(index, .buffer(new))
+        }
+    }
+
+    private func setArgument(_ index: Int, _ argument: KernelArgument) throws {
+        try kernel.setArgument(index, argument)
+        if case .buffer(let buffer) = argument { boundBuffers[index] = buffer } else { boundBuffers[index] = nil }
     }
 
     /// Sets one integer argument by name.

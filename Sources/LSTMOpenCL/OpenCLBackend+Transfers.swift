@@ -2,8 +2,9 @@
 // lengths and initial states) and one blocking read of everything it returns, with
 // device-side copies in between (layouts in Workspace.swift, `Staging`). Large arrays are
 // never copied on the host: the sequence goes out as it is and the output is the read
-// buffer, truncated in place. On CPU devices the large ones move through mappings, copied by
-// all of the host's cores (HostCopy).
+// buffer, truncated in place. On CPU devices the CPU family's kernels use the caller's large
+// arrays themselves (OpenCLBackend+HostMemory); the GPU family's move through mappings there,
+// copied by all of the host's cores (HostCopy).
 import LSTMCore
 import OpenCLKit
 
@@ -12,14 +13,16 @@ extension OpenCLBackend {
     static let sequenceCopyLimit = 1 << 18
 
     /// Writes the sequence, lengths and initial states into the input buffer's staging area
-    /// and enqueues the copies to their working buffers.
-    func upload(_ problem: ForwardProblem, to workspace: Workspace) throws {
+    /// and enqueues the copies to their working buffers. With `sequenceInPlace` the kernels
+    /// read the sequence from host memory (``runInHostMemory(_:workspace:plan:)``) and only the
+    /// rest is written.
+    func upload(_ problem: ForwardProblem, to workspace: Workspace, sequenceInPlace: Bool = false) throws {
         let configuration = model.configuration
         let batch = problem.batch
         let layout = Staging(steps: problem.steps, batch: batch, configuration: configuration, blockWidth: workspace.blockWidth)
         // A small sequence travels with the rest in one write; a large one goes on its own
         // rather than being copied on the host.
-        let together = problem.sequence.count <= Self.sequenceCopyLimit
+        let together = !sequenceInPlace && problem.sequence.count <= Self.sequenceCopyLimit
         var lengthsAndStates = problem.lengths.map { Float(bitPattern: UInt32(truncatingIfNeeded: $0)) }
         lengthsAndStates.reserveCapacity(layout.inputEnd - layout.lengths)
         lengthsAndStates += problem.initialHidden
@@ -28,7 +31,7 @@ extension OpenCLBackend {
             let cell = Array(problem.initialCell[(state * batch * cellWidth)..<((state + 1) * batch * cellWidth)])
             lengthsAndStates += WeightPacking.padRows(cell, rows: batch, width: cellWidth, blockWidth: workspace.blockWidth)
         }
-        if !together { try writeLarge(problem.sequence, to: workspace.buffer(.input)) }
+        if !together && !sequenceInPlace { try writeLarge(problem.sequence, to: workspace.buffer(.input)) }
         // Without waiting (a blocking write is a round trip to PoCL's threads, about 0.1 ms on
         // a 2-vCPU VM); the pass's final read waits for it (OpenCLKit's StagedWrites).
         let sequenceBytes = together ? problem.sequence.count * 4 : 0
@@ -54,9 +57,19 @@ extension OpenCLBackend {
 
     /// Copies the final states behind the last layer's output and reads it all at once.
     func download(_ problem: ForwardProblem, from workspace: Workspace) throws -> ForwardResult {
+        let layout = try enqueueFinalStateCopies(problem, in: workspace)
+        let finalOutput = try workspace.buffer(.layerOutput, (model.configuration.layerCount - 1) % 2)
+        var all = try readLarge(finalOutput, count: layout.outputEnd)
+        let states = finalStates(Array(all[layout.finalHidden...]), problem: problem, workspace: workspace)
+        all.removeSubrange(layout.finalHidden...)
+        return ForwardResult(output: all, finalHidden: states.hidden, finalCell: states.cell)
+    }
+
+    /// Copies the final states behind the last layer's output (``Staging``) and returns the
+    /// layout that places them.
+    func enqueueFinalStateCopies(_ problem: ForwardProblem, in workspace: Workspace) throws -> Staging {
         let configuration = model.configuration
-        let batch = problem.batch
-        let layout = Staging(steps: problem.steps, batch: batch, configuration: configuration, blockWidth: workspace.blockWidth)
+        let layout = Staging(steps: problem.steps, batch: problem.batch, configuration: configuration, blockWidth: workspace.blockWidth)
         let finalOutput = try workspace.buffer(.layerOutput, (configuration.layerCount - 1) % 2)
         for state in 0..<Self.stateCount(configuration) {
             try queue.copy(
@@ -67,18 +80,23 @@ extension OpenCLBackend {
                 from: workspace.buffer(.cellState, state), to: finalOutput,
                 destinationOffset: (layout.finalCell + state * layout.cellPerState) * 4, byteCount: layout.cellPerState * 4)
         }
-        var all = try readLarge(finalOutput, count: layout.outputEnd)
-        let finalHidden = Array(all[layout.finalHidden..<layout.finalCell])
-        var finalCell: [Float] = []
-        finalCell.reserveCapacity(Self.stateCount(configuration) * batch * configuration.cellStateSize)
+        return layout
+    }
+
+    /// h_n and c_n (unpadded) from the staged final states [h_n S·B·H_out][c_n S·B·Hp].
+    func finalStates(_ staged: [Float], problem: ForwardProblem, workspace: Workspace) -> (hidden: [Float], cell: [Float]) {
+        let configuration = model.configuration
+        let layout = Staging(steps: problem.steps, batch: problem.batch, configuration: configuration, blockWidth: workspace.blockWidth)
+        let cellStart = layout.finalCell - layout.finalHidden
+        var cell: [Float] = []
+        cell.reserveCapacity(Self.stateCount(configuration) * problem.batch * configuration.cellStateSize)
         for state in 0..<Self.stateCount(configuration) where layout.cellPerState > 0 {
-            let start = layout.finalCell + state * layout.cellPerState
-            finalCell += WeightPacking.unpadRows(
-                Array(all[start..<(start + layout.cellPerState)]), rows: batch, width: configuration.hiddenSize,
+            let start = cellStart + state * layout.cellPerState
+            cell += WeightPacking.unpadRows(
+                Array(staged[start..<(start + layout.cellPerState)]), rows: problem.batch, width: configuration.hiddenSize,
                 blockWidth: workspace.blockWidth)
         }
-        all.removeSubrange(layout.finalHidden...)
-        return ForwardResult(output: all, finalHidden: finalHidden, finalCell: finalCell)
+        return (Array(staged[..<cellStart]), cell)
     }
 
     /// Writes `values` from the start of `buffer`: on a CPU device through a mapping that the
@@ -117,7 +135,7 @@ extension OpenCLBackend {
 
     /// Whether a transfer of `byteCount` bytes goes through a mapping: on CPU devices, where the
     /// buffer is host memory, when it is large enough to split between threads.
-    private func copiesThroughMapping(byteCount: Int) -> Bool {
+    func copiesThroughMapping(byteCount: Int) -> Bool {
         device.kind == .cpu && HostCopy.threads(byteCount: byteCount) > 1
     }
 

@@ -193,8 +193,13 @@ public final class OpenCLBackend: LSTMBackend {
         let (workspace, plan) = try prepared(steps: problem.steps, batch: problem.batch)
         let gpuPlan = try preparedGPUPlan(workspace)
         if poisonsWorkspace { try poison(workspace, gpuPlan) }
-        try upload(problem, to: workspace)
         let recorder = options.profiling ? ProfileRecorder() : nil
+        if gpuPlan == nil, runsInHostMemory(problem) {
+            let result = try runInHostMemory(problem, workspace: workspace, plan: plan, recorder: recorder)
+            if let recorder { lastProfile = try recorder.summary() }
+            return result
+        }
+        try upload(problem, to: workspace)
         if let gpuPlan {
             try gpuPlan.enqueue(on: queue, recorder: recorder, reupload: { try upload(problem, to: workspace) })
         } else {
@@ -224,6 +229,14 @@ public final class OpenCLBackend: LSTMBackend {
         plan = freshPlan
         planTuning = tuning
         return (fresh, freshPlan)
+    }
+
+    /// Drops the workspace and plan, so that the next pass builds them afresh.
+    func discardPlan() {
+        plan = nil
+        gpuPlan = nil
+        workspace = nil
+        planTuning = nil
     }
 
     /// The GPU family's plan over `workspace` (built once per workspace), or `nil` for the CPU family.

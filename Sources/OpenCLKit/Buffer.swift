@@ -20,6 +20,25 @@ public final class Buffer: @unchecked Sendable {
         self.byteCount = byteCount
     }
 
+    /// A buffer over `byteCount` bytes of host memory at `hostMemory` (`CL_MEM_USE_HOST_PTR`):
+    /// on a CPU device (PoCL) the kernels read and write that memory itself, with no copy.
+    /// The caller keeps the memory valid, and touches it only through a mapping, until the
+    /// buffer is released and every command using it has finished. `readOnly` buffers are
+    /// only read by kernels.
+    public init(context: Context, wrapping hostMemory: UnsafeMutableRawPointer, byteCount: Int, readOnly: Bool) throws {
+        var status: cl_int = 0
+        let access = readOnly ? CL_MEM_READ_ONLY : CL_MEM_READ_WRITE
+        let created = context.call {
+            clCreateBuffer(context.handle, cl_mem_flags(access | CL_MEM_USE_HOST_PTR), byteCount, hostMemory, &status)
+        }
+        try check(status, "clCreateBuffer", detail: "\(byteCount) bytes of host memory")
+        guard let created else { throw OpenCLError(call: "clCreateBuffer", code: status) }
+        handle = created
+        LiveObjects.created("Buffer")
+        self.context = context
+        self.byteCount = byteCount
+    }
+
     deinit {
         let handle = handle
         context.call { _ = clReleaseMemObject(handle) }

@@ -1,5 +1,7 @@
 // Large sequences and outputs move between the caller's arrays and a CPU device's buffers
-// through mappings copied by several host threads (HostCopy, OpenCLBackend+Transfers).
+// through mappings copied by several host threads (HostCopy, OpenCLBackend+Transfers) when
+// the GPU kernel family runs there (the CPU family uses the arrays in place:
+// HostMemoryPassTests).
 import Foundation
 import LSTMCore
 @testable import LSTMOpenCL
@@ -37,7 +39,7 @@ struct HostCopyTests {
         #expect(HostCopy.threads(byteCount: 160 * 256 * 32 * 4) >= 2)
         #expect(HostCopy.threads(byteCount: 160 * 32 * 32 * 4) == 1)
         let model = try LSTMModel.random(testCase.configuration, seed: 4242)
-        let backend = try OpenCLBackend(model: model, device: try Device.first())
+        let backend = try OpenCLBackend(model: model, device: try Device.first(), options: OpenCLBackendOptions(kernels: .gpu))
         backend.poisonsWorkspace = true
         // The second pass reuses the workspace: a mapping that did not reach the device would
         // leave the first pass's sequence there.
