@@ -40,7 +40,7 @@ final class KernelBuild {
         }
         let kernels = configuration.cell.kernels
         let workers = kernels.recurrenceWorkers(tuning: tuning, device: context.device)
-        let fuses = tuning.fuseInput && workers > 0 && configuration.cell == .lstm
+        let fuses = Self.fusesInput(tuning: tuning, configuration: configuration, recurrenceWorkers: workers)
         let options = ([
             tuning.compilerDefinitions,
             fuses ? "-D FUSE_INPUT=1" : "",
@@ -60,6 +60,13 @@ final class KernelBuild {
         blocks = paddedHidden / blockWidth
         recurrenceWorkers = workers
         fusesInput = fuses
+    }
+
+    /// Whether a build of `tuning` computes the input projection inside the recurrence: asked
+    /// for (``KernelTuning/fuseInput``), an LSTM, and a persistent recurrence
+    /// (`recurrenceWorkers` > 0). Such a build neither runs the GEMM nor reads G.
+    static func fusesInput(tuning: KernelTuning, configuration: LSTMConfiguration, recurrenceWorkers: Int) -> Bool {
+        tuning.fuseInput && recurrenceWorkers > 0 && configuration.cell == .lstm
     }
 
     /// Uploads weights, as half precision when the build stores them so.

@@ -181,10 +181,13 @@ public final class OpenCLBackend: LSTMBackend {
     private func layout(steps: Int, batch: Int) -> WorkspaceLayout {
         let tuning = tuning(forBatch: batch)
         let cellKernels = model.configuration.cell.kernels
+        let workers = cellKernels.recurrenceWorkers(tuning: tuning, device: device)
+        // The GPU family always reads G; the CPU family's fused recurrence never does.
+        let readsGates = family == .gpu
+            || !KernelBuild.fusesInput(tuning: tuning, configuration: model.configuration, recurrenceWorkers: workers)
         return WorkspaceLayout(
             steps: steps, batch: batch, configuration: model.configuration, blockWidth: tuning.vectorWidth,
-            kernels: cellKernels, workers: cellKernels.recurrenceWorkers(tuning: tuning, device: device),
-            windowSteps: options.windowSteps)
+            kernels: cellKernels, workers: workers, windowSteps: options.windowSteps, readsGates: readsGates)
     }
 
     public func run(_ problem: ForwardProblem) throws -> ForwardResult {

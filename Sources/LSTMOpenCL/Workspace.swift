@@ -12,7 +12,8 @@ enum WorkspaceRole: String, CaseIterable {
     /// Two layer outputs [T·B][D·H_out], alternating between layers, each followed by room
     /// for the final states so one read returns everything (``Staging``).
     case layerOutput
-    /// Input projections of one step window, [window steps][Hp/VEC][B][VEC·gates], per direction.
+    /// Input projections of one step window, [window steps][Hp/VEC][B][VEC·gates], per direction;
+    /// one float each (bound, never read) where the recurrence computes them itself.
     case gates
     /// Hidden states [B][H_out] read at even steps (h0 is uploaded here), per layer and direction.
     case hidden
@@ -69,9 +70,11 @@ struct WorkspaceLayout {
     /// needs enough rows to amortise.
     static let minimumWindowRows = 256
 
+    /// `readsGates` false (the recurrence computes the input projection itself) leaves G one
+    /// float per direction.
     init(
         steps: Int, batch: Int, configuration: LSTMConfiguration, blockWidth: Int, kernels: CellKernels.Type, workers: Int,
-        windowSteps: Int?
+        windowSteps: Int?, readsGates: Bool = true
     ) {
         self.steps = steps
         self.batch = batch
@@ -81,8 +84,9 @@ struct WorkspaceLayout {
         self.windowSteps = window
         let staging = Staging(steps: steps, batch: batch, configuration: configuration, blockWidth: blockWidth)
         let states = configuration.layerCount * configuration.directionCount
-        let gates = window * batch * configuration.gateCount
-            * WeightPacking.paddedUnits(configuration.hiddenSize, blockWidth: blockWidth)
+        let gates = readsGates
+            ? window * batch * configuration.gateCount * WeightPacking.paddedUnits(configuration.hiddenSize, blockWidth: blockWidth)
+            : 1
         buffers = [
             WorkspaceBuffer(role: .input, count: 1, floats: staging.inputEnd, writtenByPass: false),
             WorkspaceBuffer(role: .layerOutput, count: min(2, configuration.layerCount), floats: staging.outputEnd, writtenByPass: true),

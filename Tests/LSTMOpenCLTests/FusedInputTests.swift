@@ -67,4 +67,21 @@ struct FusedInputTests {
         #expect(!kernels[1].contains { $0.hasPrefix("input_projection") }, "\(kernels[1])")
         #expect(kernels[1].contains("lstm_recurrence"), "\(kernels[1])")
     }
+
+    @Test("a fused workspace holds no G: its footprint is the unfused one less a window of G")
+    func noGatesWhenFused() throws {
+        let configuration = LSTMConfiguration(inputSize: 12, hiddenSize: 20, bidirectional: true)
+        let model = try LSTMModel.random(configuration, seed: 1800)
+        let device = try Device.first()
+        var tuning = KernelTuning.defaults(for: device, batchClass: .large)
+        var footprints: [Int] = []
+        for fuse in [false, true] {
+            tuning.fuseInput = fuse
+            let backend = try OpenCLBackend(model: model, device: device, options: OpenCLBackendOptions(tuning: tuning, windowSteps: 3))
+            footprints.append(backend.workspaceFootprint(steps: 6, batch: 40).total)
+        }
+        // Two directions of [3 steps][Hp/VEC][40][4·VEC] floats, against one float each.
+        let padded = WeightPacking.paddedUnits(20, blockWidth: tuning.vectorWidth)
+        #expect(footprints[0] - footprints[1] == 2 * (3 * 40 * 4 * padded - 1) * 4, "\(footprints)")
+    }
 }
