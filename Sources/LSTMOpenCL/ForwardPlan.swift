@@ -28,7 +28,7 @@ final class ForwardPlan {
         }
         layers = try (0..<configuration.layerCount).map { layer in
             let layerInput = try workspace.layerInput(layer)
-            let layerOutput = try workspace.buffer(.layerOutput, layer % 2)
+            let layerOutput = try workspace.layerOutput(layer)
             // Fused (KernelBuild.fusesInput), the recurrence does the input projection: no GEMM.
             let directions = build.fusesInput ? 0 : configuration.directionCount
             let projections = try (0..<directions).map { direction in

@@ -54,7 +54,7 @@ final class GPUForwardPlan {
         self.extra = extra
         layers = try (0..<configuration.layerCount).map { layer in
             let input = try workspace.layerInput(layer)
-            let output = try workspace.buffer(.layerOutput, layer % 2)
+            let output = try workspace.layerOutput(layer)
             let lengths = try workspace.buffer(.lengths)
             return try (0..<configuration.directionCount).map { direction in
                 let cell = cells[layer][direction]

@@ -58,7 +58,7 @@ final class BoundKernel {
 
     /// Binds every parameter now bound to `old` to `new` instead.
     func rebind(_ old: Buffer, to new: Buffer) throws {
-        for (index, buffer) in boundBuffers.sorted(by: { $0.key < $1.key }) where buffer === old {
+        for (index, buffer) in boundBuffers where buffer === old {
             try setArgument(index, .buffer(new))
         }
     }

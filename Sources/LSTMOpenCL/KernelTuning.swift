@@ -164,7 +164,7 @@ public struct KernelTuning: Equatable, Hashable, Sendable, Codable, CustomString
         let rowBytes = (widestInput + configuration.outputSize) * MemoryLayout<Float>.size
         guard tuning.stepRows * tuning.stepTiles * rowBytes <= level2Bytes / 4 else { return false }
         guard let lastLevelBytes else { return true }
-        let paddedHidden = (configuration.hiddenSize + tuning.vectorWidth - 1) / tuning.vectorWidth * tuning.vectorWidth
+        let paddedHidden = WeightPacking.paddedUnits(configuration.hiddenSize, blockWidth: tuning.vectorWidth)
         let stepWeightBytes = configuration.directionCount * (widestInput + configuration.outputSize)
             * configuration.gateCount * paddedHidden * weightBytes
         return stepWeightBytes <= lastLevelBytes / 2

@@ -13,7 +13,7 @@ extension OpenCLBackend {
     /// sequences travel in the pass's one staging write, and a small output with the final
     /// states in its one read).
     func runsInHostMemory(_ problem: ForwardProblem) -> Bool {
-        let outputCount = problem.steps * problem.batch * model.configuration.directionCount * model.configuration.outputSize
+        let outputCount = self.outputCount(problem)
         guard family == .cpu, device.kind == .cpu, !problem.sequence.isEmpty, outputCount > 0 else { return false }
         return max(problem.sequence.count, outputCount) > Self.sequenceCopyLimit
     }
@@ -27,10 +27,9 @@ extension OpenCLBackend {
     func runInHostMemory(_ problem: ForwardProblem, workspace: Workspace, plan: ForwardPlan, recorder: ProfileRecorder?) throws
         -> ForwardResult
     {
-        let configuration = model.configuration
-        let outputCount = problem.steps * problem.batch * configuration.directionCount * configuration.outputSize
+        let outputCount = self.outputCount(problem)
         let workspaceInput = try workspace.buffer(.input)
-        let workspaceOutput = try workspace.buffer(.layerOutput, (configuration.layerCount - 1) % 2)
+        let workspaceOutput = try workspace.layerOutput(model.configuration.layerCount - 1)
         var states: (hidden: [Float], cell: [Float]) = ([], [])
         let output = try [Float](unsafeUninitializedCapacity: outputCount) { storage, initialized in
             try problem.sequence.withUnsafeBufferPointer { sequence in
@@ -50,7 +49,7 @@ extension OpenCLBackend {
                     let layout = try enqueueFinalStateCopies(problem, in: workspace)
                     // A blocking read: every command of the pass has finished after it.
                     let staged = try queue.readFloats(workspaceOutput, count: layout.outputEnd - layout.finalHidden, offset: layout.finalHidden)
-                    states = finalStates(staged, problem: problem, workspace: workspace)
+                    states = finalStates(staged, layout: layout, batch: problem.batch, blockWidth: workspace.blockWidth)
                     // The output is the caller's once mapped; a driver that kept its own copy
                     // hands that back here, and it is copied over.
                     try queue.withMapped(output, byteCount: outputCount * 4, access: .read) { mapped in
@@ -69,6 +68,11 @@ extension OpenCLBackend {
             initialized = outputCount
         }
         return ForwardResult(output: output, finalHidden: states.hidden, finalCell: states.cell)
+    }
+
+    /// Floats of the pass's output [T][B][D·H_out].
+    private func outputCount(_ problem: ForwardProblem) -> Int {
+        problem.steps * problem.batch * model.configuration.directionCount * model.configuration.outputSize
     }
 
     /// Binds every argument of `plan`'s kernels bound to the first buffer of a pair to the second.

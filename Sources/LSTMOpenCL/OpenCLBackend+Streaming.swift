@@ -107,7 +107,7 @@ extension OpenCLBackend {
             try queue.copy(from: workspace.hidden(state: index, parity: steps % 2), to: state.hidden[index], byteCount: hiddenBytes)
             if cellBytes > 0 { try queue.copy(from: workspace.buffer(.cellState, index), to: state.cell[index], byteCount: cellBytes) }
         }
-        let finalOutput = try workspace.buffer(.layerOutput, (configuration.layerCount - 1) % 2)
+        let finalOutput = try workspace.layerOutput(configuration.layerCount - 1)
         return try queue.readFloats(finalOutput, count: layout.finalHidden)
     }
 }

@@ -14,7 +14,7 @@ extension OpenCLBackend {
 
     /// Writes the sequence, lengths and initial states into the input buffer's staging area
     /// and enqueues the copies to their working buffers. With `sequenceInPlace` the kernels
-    /// read the sequence from host memory (``runInHostMemory(_:workspace:plan:)``) and only the
+    /// read the sequence from host memory (``runInHostMemory(_:workspace:plan:recorder:)``) and only the
     /// rest is written.
     func upload(_ problem: ForwardProblem, to workspace: Workspace, sequenceInPlace: Bool = false) throws {
         let configuration = model.configuration
@@ -58,9 +58,8 @@ extension OpenCLBackend {
     /// Copies the final states behind the last layer's output and reads it all at once.
     func download(_ problem: ForwardProblem, from workspace: Workspace) throws -> ForwardResult {
         let layout = try enqueueFinalStateCopies(problem, in: workspace)
-        let finalOutput = try workspace.buffer(.layerOutput, (model.configuration.layerCount - 1) % 2)
-        var all = try readLarge(finalOutput, count: layout.outputEnd)
-        let states = finalStates(Array(all[layout.finalHidden...]), problem: problem, workspace: workspace)
+        var all = try readLarge(workspace.layerOutput(model.configuration.layerCount - 1), count: layout.outputEnd)
+        let states = finalStates(Array(all[layout.finalHidden...]), layout: layout, batch: problem.batch, blockWidth: workspace.blockWidth)
         all.removeSubrange(layout.finalHidden...)
         return ForwardResult(output: all, finalHidden: states.hidden, finalCell: states.cell)
     }
@@ -70,7 +69,7 @@ extension OpenCLBackend {
     func enqueueFinalStateCopies(_ problem: ForwardProblem, in workspace: Workspace) throws -> Staging {
         let configuration = model.configuration
         let layout = Staging(steps: problem.steps, batch: problem.batch, configuration: configuration, blockWidth: workspace.blockWidth)
-        let finalOutput = try workspace.buffer(.layerOutput, (configuration.layerCount - 1) % 2)
+        let finalOutput = try workspace.layerOutput(configuration.layerCount - 1)
         for state in 0..<Self.stateCount(configuration) {
             try queue.copy(
                 from: workspace.hidden(state: state, parity: problem.steps % 2), to: finalOutput,
@@ -83,18 +82,18 @@ extension OpenCLBackend {
         return layout
     }
 
-    /// h_n and c_n (unpadded) from the staged final states [h_n S·B·H_out][c_n S·B·Hp].
-    func finalStates(_ staged: [Float], problem: ForwardProblem, workspace: Workspace) -> (hidden: [Float], cell: [Float]) {
+    /// h_n and c_n (unpadded) from the staged final states [h_n S·B·H_out][c_n S·B·Hp] that
+    /// `layout` places behind the output.
+    func finalStates(_ staged: [Float], layout: Staging, batch: Int, blockWidth: Int) -> (hidden: [Float], cell: [Float]) {
         let configuration = model.configuration
-        let layout = Staging(steps: problem.steps, batch: problem.batch, configuration: configuration, blockWidth: workspace.blockWidth)
         let cellStart = layout.finalCell - layout.finalHidden
         var cell: [Float] = []
-        cell.reserveCapacity(Self.stateCount(configuration) * problem.batch * configuration.cellStateSize)
+        cell.reserveCapacity(Self.stateCount(configuration) * batch * configuration.cellStateSize)
         for state in 0..<Self.stateCount(configuration) where layout.cellPerState > 0 {
             let start = cellStart + state * layout.cellPerState
             cell += WeightPacking.unpadRows(
-                Array(staged[start..<(start + layout.cellPerState)]), rows: problem.batch, width: configuration.hiddenSize,
-                blockWidth: workspace.blockWidth)
+                Array(staged[start..<(start + layout.cellPerState)]), rows: batch, width: configuration.hiddenSize,
+                blockWidth: blockWidth)
         }
         return (Array(staged[..<cellStart]), cell)
     }
@@ -135,7 +134,7 @@ extension OpenCLBackend {
 
     /// Whether a transfer of `byteCount` bytes goes through a mapping: on CPU devices, where the
     /// buffer is host memory, when it is large enough to split between threads.
-    func copiesThroughMapping(byteCount: Int) -> Bool {
+    private func copiesThroughMapping(byteCount: Int) -> Bool {
         device.kind == .cpu && HostCopy.threads(byteCount: byteCount) > 1
     }
 

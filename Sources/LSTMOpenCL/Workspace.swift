@@ -147,7 +147,12 @@ final class Workspace {
     /// What layer `layer` reads as its input x: the sequence for the first layer, else the
     /// previous layer's output (layer outputs alternate between two buffers).
     func layerInput(_ layer: Int) throws -> Buffer {
-        try layer == 0 ? buffer(.input) : buffer(.layerOutput, (layer - 1) % 2)
+        try layer == 0 ? buffer(.input) : layerOutput(layer - 1)
+    }
+
+    /// What layer `layer` writes its output to (layer outputs alternate between two buffers).
+    func layerOutput(_ layer: Int) throws -> Buffer {
+        try buffer(.layerOutput, layer % 2)
     }
 
     /// The hidden state of state `state` (layer · directions + direction) read at steps of this parity.
