@@ -17,7 +17,7 @@
 // Determinism: every gate pre-activation is G + sum over s = 0..KSPLIT-1 (in order) of the
 // partial sum of the k = s (mod KSPLIT) terms (in ascending k). Nothing in that order depends
 // on the batch, the batch tile, the unit tile or the K panel, and the per-step and persistent
-// kernels share it, so a batch slice, a chunk of steps or a fallback gives bitwise the same
+// kernels share it, so a batch slice, a window of steps or a fallback gives bitwise the same
 // numbers. KSPLIT is therefore not a tunable: the host derives it from the model's recurrent
 // size alone (GPUKernelSet.kSplit(recurrentSize:)), 16 from K = 512 on, fewer below so that
 // every slice keeps at least 32 terms.

@@ -68,14 +68,14 @@ inline void gpu_gru_epilogue(
     }
 }
 
-// G: this window's input projections, [window steps][B][N], the first being step chunkStart.
+// G: this window's input projections, [window steps][B][N], the first being step windowStart.
 // hist: hidden-state history, slot s at s * slotFloats ([B][H] each). rh: [B][H], r⊙h of
 // this step (reset-first form; unused otherwise). bhn: b_hn [Hp] (linear-before-reset form).
 __kernel __attribute__((reqd_work_group_size(GROUP_SIZE, 1, 1)))
 void gpu_gru_step(
     __global const float *G, __global const weight_t *whh, __global const float *bhn,
     __global float *hist, __global const float *rh, __global float *out, __global const int *lengths,
-    const int B, const int H, const int Hp, const int step, const int chunkStart,
+    const int B, const int H, const int Hp, const int step, const int windowStart,
     const int reverse, const int outStride, const int outOffset, const int slotFloats)
 {
     GPU_TILE_LOCALS;
@@ -94,7 +94,7 @@ void gpu_gru_step(
     GPU_TILE_PRODUCT_FROM(GPU_GLOBAL_WEIGHT, hPrev, H, H, b0, B, rh, hns, r % GATES == GRU_CANDIDATE);
 #endif
 #undef GPU_GLOBAL_WEIGHT
-    gpu_gru_epilogue(partial, tile, b0, G + (size_t)(step - chunkStart) * B * N, bhn, hPrev,
+    gpu_gru_epilogue(partial, tile, b0, G + (size_t)(step - windowStart) * B * N, bhn, hPrev,
                      hist + (size_t)(step + 1) * slotFloats, out, lengths, B, H, Hp, step, reverse, outStride, outOffset);
 }
 
@@ -105,7 +105,7 @@ void gpu_gru_step(
 __kernel __attribute__((reqd_work_group_size(GROUP_SIZE, 1, 1)))
 void gpu_gru_reset(
     __global const float *G, __global const weight_t *whh, __global const float *hist, __global float *rh,
-    const int B, const int H, const int Hp, const int step, const int chunkStart, const int slotFloats)
+    const int B, const int H, const int Hp, const int step, const int windowStart, const int slotFloats)
 {
     GPU_TILE_LOCALS;
     const int tile = get_group_id(0);
@@ -116,7 +116,7 @@ void gpu_gru_reset(
 #define GPU_GLOBAL_WEIGHT(k) LOAD_W((size_t)(k) * N, wRow)
     GPU_TILE_PRODUCT(GPU_GLOBAL_WEIGHT, hPrev, H, H, b0, B);
 #undef GPU_GLOBAL_WEIGHT
-    __global const float *Gs = G + (size_t)(step - chunkStart) * B * N;
+    __global const float *Gs = G + (size_t)(step - windowStart) * B * N;
     for (int i = l; i < UNITS * BATCH_TILE; i += GROUP_SIZE) {
         const int bt = i / UNITS;
         const int u = i - bt * UNITS;

@@ -1,7 +1,7 @@
-// Input projection of a chunk of steps of one layer and direction, as one GEMM tiled in
+// Input projection of a window of steps of one layer and direction, as one GEMM tiled in
 // local memory:
 //   G[m][n] = bias[n] + sum_k X[m][k] * W[k][n]
-// for the chunk's rows m = (step - firstStep) * B + b, n in the gate-interleaved order of
+// for the window's rows m = (step - firstStep) * B + b, n in the gate-interleaved order of
 // gpu_common.cl. Row m reads time t = step (forward) or length[b] - 1 - step (reverse), so one
 // kernel serves both directions and per-sequence lengths (rows past a length are computed
 // and never read).
@@ -11,7 +11,7 @@
 // work-items are contiguous). Per GEMM_KT values of k the group stages X and W tiles in
 // local memory with coalesced loads (consecutive work-items read consecutive k of X and
 // consecutive n of W). Two instances: 64 x 64 tiles (4 x 4 per work-item) for large
-// chunks, 16 x 16 (1 x 1) when a chunk has few rows (batch 1, short chunks), where a 64-row
+// windows, 16 x 16 (1 x 1) when a window has few rows (batch 1, short windows), where a 64-row
 // tile would be mostly padding. Each output is one fma chain over ascending k then + bias,
 // in both: the results do not depend on the tiling or the instance.
 

@@ -1,4 +1,4 @@
-// All steps of a chunk of one layer and direction in one launch, for small batches (after
+// All steps of a window of one layer and direction in one launch, for small batches (after
 // Persistent RNNs, Diamos et al. 2016, and GRNN, Holmes et al. 2019): `groups` work-groups,
 // at most one per compute unit, each owning tilesPerGroup consecutive gate tiles. A group
 // copies its slice of W_hh into local memory once and keeps it there for every step, so

@@ -133,7 +133,7 @@ inline void gpu_projection_epilogue(
     }
 }
 
-// G: this chunk's input projections, [chunk steps][B][N], the first being step chunkStart.
+// G: this window's input projections, [window steps][B][N], the first being step windowStart.
 // hist: hidden-state history, slot s at s * slotFloats. cIn/cOut: [B][Hp].
 // hRaw: [B][Hp] (projection only).
 __kernel __attribute__((reqd_work_group_size(GROUP_SIZE, 1, 1)))
@@ -141,7 +141,7 @@ void gpu_step(
     __global const float *G, __global const weight_t *whh, __global const float *peephole,
     __global float *hist, __global const float *cIn, __global float *cOut,
     __global float *out, __global float *hRaw, __global const int *lengths,
-    const int B, const int K, const int H, const int Hp, const int step, const int chunkStart,
+    const int B, const int K, const int H, const int Hp, const int step, const int windowStart,
     const int reverse, const int outStride, const int outOffset, const int slotFloats)
 {
     GPU_TILE_LOCALS;
@@ -153,7 +153,7 @@ void gpu_step(
 #define GPU_GLOBAL_WEIGHT(k) LOAD_W((size_t)(k) * N, wRow)
     GPU_TILE_PRODUCT(GPU_GLOBAL_WEIGHT, hPrev, K, K, b0, B);
 #undef GPU_GLOBAL_WEIGHT
-    gpu_gate_epilogue(partial, tile, b0, G + (size_t)(step - chunkStart) * B * N, peephole,
+    gpu_gate_epilogue(partial, tile, b0, G + (size_t)(step - windowStart) * B * N, peephole,
                       hPrev, hist + (size_t)(step + 1) * slotFloats, cIn, cOut, out, hRaw, lengths,
                       B, K, H, Hp, step, reverse, outStride, outOffset);
 }

@@ -163,8 +163,8 @@ __kernel void input_projection(
 // contiguous range of row groups and reads its own copy of the packed weights (copy
 // v % copies, `copyElements` weights apart), so two cores never read the same x rows or the
 // same panels: in a C model of this loop (Benchmarks/fma_peak/gemm_loop.c) two threads that
-// shared either ran 15-20 % slower. A range's units (row group, block) run a chunk of
-// `chunkBlocks` blocks at a time, every row group of the range through the chunk's panels,
+// shared either ran 15-20 % slower. A range's units (row group, block) run a band of
+// `bandBlocks` blocks at a time, every row group of the range through the band's panels,
 // which stay in L2 while the row group's x stays in L1. Workers claim runs of their own units
 // from a counter, then take what is left of the others' (reading their x rows, still their own
 // weights). The last worker to finish zeroes the counters for the next window's launch (the
@@ -175,7 +175,7 @@ __kernel void input_projection_persistent(
     __global const weight_t *w, int copyElements, int copies, __global const float *bias,
     __global float *G, int blocks, int B,
     __global const int *lengths, int firstStep, int reverse,
-    __global int *claims, int chunkBlocks)
+    __global int *claims, int bandBlocks)
 {
     const int worker = get_group_id(0);
     const int workers = get_num_groups(0);
@@ -186,7 +186,7 @@ __kernel void input_projection_persistent(
         const int lo = (int)((long)rowGroups * owner / workers);
         const int hi = (int)((long)rowGroups * (owner + 1) / workers);
         const int units = (hi - lo) * blocks;
-        const int chunkUnits = (hi - lo) * chunkBlocks;
+        const int bandUnits = (hi - lo) * bandBlocks;
         volatile __global int *counter = claims + owner * SYNC_STRIDE;
         int seen = *counter;
         while (seen < units) {
@@ -198,10 +198,10 @@ __kernel void input_projection_persistent(
             }
             const int stop = min(seen + size, units);
             for (int n = seen; n < stop; n++) {
-                const int chunk = n / chunkUnits;
-                const int width = min(chunkBlocks, blocks - chunk * chunkBlocks);
-                const int rest = n - chunk * chunkUnits;
-                project_group(lo + rest / width, chunk * chunkBlocks + rest % width, x, rows, K, xStride, copy, bias, G,
+                const int band = n / bandUnits;
+                const int width = min(bandBlocks, blocks - band * bandBlocks);
+                const int rest = n - band * bandUnits;
+                project_group(lo + rest / width, band * bandBlocks + rest % width, x, rows, K, xStride, copy, bias, G,
                               blocks, B, lengths, firstStep, reverse);
             }
             seen += size;

@@ -1,5 +1,5 @@
 // A check that a ForwardProblem built with the memberwise initialiser (by a backend or by
-// chunking) has arrays that match its sizes, so a backend can refuse it instead of trapping.
+// batch slicing) has arrays that match its sizes, so a backend can refuse it instead of trapping.
 
 extension ForwardProblem {
     /// Checks that every array has the length the sizes imply and every length is in 1...T.

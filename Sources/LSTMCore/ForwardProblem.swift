@@ -64,7 +64,7 @@ public struct ForwardProblem: Sendable {
         self.lengths = input.lengths ?? Array(repeating: steps, count: batch)
     }
 
-    /// Memberwise form for backends and chunking; the caller guarantees consistent sizes.
+    /// Memberwise form for backends and batch slicing; the caller guarantees consistent sizes.
     public init(
         configuration: LSTMConfiguration, steps: Int, batch: Int, sequence: [Float],
         initialHidden: [Float], initialCell: [Float], lengths: [Int]

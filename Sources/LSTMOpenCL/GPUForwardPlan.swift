@@ -1,5 +1,5 @@
 // The launches of a whole forward pass of the GPU family for one workspace, built once.
-// Per layer: the initial h goes into slot 0 of the direction's history; each chunk of steps
+// Per layer: the initial h goes into slot 0 of the direction's history; each window of steps
 // runs the input-projection GEMM per direction, then the recurrence: one persistent launch
 // per direction (small batches whose W_hh share fits on chip) or one gpu_step (+
 // gpu_projection) launch per step and direction (a GRU: gpu_gru_step, after gpu_gru_reset
@@ -18,7 +18,7 @@ final class GPUForwardPlan {
         /// Step launches for even and odd steps (an LSTM's cell-state parity; a GRU's two
         /// are the same launch).
         let steps: [GPULaunch]
-        /// Index of `step` in the step launches (`chunkStart` follows).
+        /// Index of `step` in the step launches (`windowStart` follows).
         let stepArgument: Int
         /// A GRU's reset-gate launch before each step (reset-first form).
         let reset: GPULaunch?
@@ -31,7 +31,7 @@ final class GPUForwardPlan {
     let workspace: Workspace
     private let extra: GPUWorkspace
     private let layers: [[Direction]]
-    private let chunks: [(firstStep: Int, steps: Int)]
+    private let windows: [(firstStep: Int, steps: Int)]
     /// The persistent layout, or `nil` when this shape launches per step.
     let geometry: GPUKernelSet.PersistentGeometry?
     /// Passes whose persistent launches gave up and were rerun per step.
@@ -42,12 +42,12 @@ final class GPUForwardPlan {
         let batch = workspace.batch
         self.kernels = kernels
         self.workspace = workspace
-        chunks = stride(from: 0, to: workspace.steps, by: workspace.windowSteps).map {
+        windows = stride(from: 0, to: workspace.steps, by: workspace.windowSteps).map {
             ($0, min(workspace.windowSteps, workspace.steps - $0))
         }
         let geometry = kernels.persistentGeometry(batch: batch)
         self.geometry = geometry
-        let launches = geometry == nil ? 0 : configuration.layerCount * configuration.directionCount * chunks.count
+        let launches = geometry == nil ? 0 : configuration.layerCount * configuration.directionCount * windows.count
         let extra = try GPUWorkspace(
             steps: workspace.steps, batch: batch, configuration: configuration, launches: launches, groups: geometry?.groups ?? 0,
             context: context)
@@ -119,10 +119,10 @@ final class GPUForwardPlan {
     }
 
     /// Device bytes of the family's extra buffers for a shape (see ``GPUWorkspace``).
-    static func extraFootprint(kernels: GPUKernelSet, steps: Int, batch: Int, chunks: Int) -> (total: Int, largest: Int) {
+    static func extraFootprint(kernels: GPUKernelSet, steps: Int, batch: Int, windows: Int) -> (total: Int, largest: Int) {
         let configuration = kernels.configuration
         let geometry = kernels.persistentGeometry(batch: batch)
-        let launches = geometry == nil ? 0 : configuration.layerCount * configuration.directionCount * chunks
+        let launches = geometry == nil ? 0 : configuration.layerCount * configuration.directionCount * windows
         return GPUWorkspace.footprint(
             steps: steps, batch: batch, configuration: configuration, launches: launches, groups: geometry?.groups ?? 0)
     }
@@ -152,20 +152,20 @@ final class GPUForwardPlan {
                 try queue.copy(
                     from: workspace.hidden(state: firstState + direction, parity: 0), to: extra.history[direction], byteCount: hiddenBytes)
             }
-            for chunk in chunks {
+            for window in windows {
                 for direction in directions {
                     try kernels.enqueueInputProjection(
-                        direction.inputProjection, firstStep: chunk.firstStep, steps: chunk.steps, batch: batch, on: queue,
+                        direction.inputProjection, firstStep: window.firstStep, steps: window.steps, batch: batch, on: queue,
                         recorder: recorder)
                 }
                 for direction in directions {
                     if let persistent, let kernel = direction.persistent {
                         try kernels.enqueuePersistent(
-                            kernel, geometry: persistent, firstStep: chunk.firstStep, steps: chunk.steps,
+                            kernel, geometry: persistent, firstStep: window.firstStep, steps: window.steps,
                             flagOffset: extra.flagOffset(launch: launch), on: queue, recorder: recorder)
                         launch += 1
                     } else {
-                        try enqueueSteps(direction, chunk, on: queue, recorder: recorder)
+                        try enqueueSteps(direction, window, on: queue, recorder: recorder)
                     }
                 }
             }
@@ -183,13 +183,13 @@ final class GPUForwardPlan {
     }
 
     private func enqueueSteps(
-        _ direction: Direction, _ chunk: (firstStep: Int, steps: Int), on queue: CommandQueue, recorder: ProfileRecorder?
+        _ direction: Direction, _ window: (firstStep: Int, steps: Int), on queue: CommandQueue, recorder: ProfileRecorder?
     ) throws {
         for launch in direction.steps {
-            try launch.kernel.setArgument(direction.stepArgument + 1, .int(Int32(chunk.firstStep)))
+            try launch.kernel.setArgument(direction.stepArgument + 1, .int(Int32(window.firstStep)))
         }
-        try direction.reset?.kernel.setArgument(GPUKernelSet.gruResetStepArgument + 1, .int(Int32(chunk.firstStep)))
-        for step in chunk.firstStep..<(chunk.firstStep + chunk.steps) {
+        try direction.reset?.kernel.setArgument(GPUKernelSet.gruResetStepArgument + 1, .int(Int32(window.firstStep)))
+        for step in window.firstStep..<(window.firstStep + window.steps) {
             if let reset = direction.reset {
                 try reset.kernel.setArgument(GPUKernelSet.gruResetStepArgument, .int(Int32(step)))
                 try reset.enqueue(on: queue, recorder: recorder)

@@ -4,9 +4,9 @@ import LSTMCore
 import OpenCLKit
 
 extension GPUKernelSet {
-    /// Index of `step` in `gpu_gru_step` (`chunkStart` follows).
+    /// Index of `step` in `gpu_gru_step` (`windowStart` follows).
     static let gruStepArgument = 10
-    /// Index of `step` in `gpu_gru_reset` (`chunkStart` follows).
+    /// Index of `step` in `gpu_gru_reset` (`windowStart` follows).
     static let gruResetStepArgument = 7
 
     /// The fused GRU step of one layer and direction. `resetHidden` is r⊙h [B][H] (read in

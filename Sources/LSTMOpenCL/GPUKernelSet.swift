@@ -1,6 +1,6 @@
 // The GPU family's program for one model variant and its launch builders (Kernels/gpu_*.cl;
 // GPUForwardPlan.swift puts them in order). Kernel arguments are captured at enqueue, so the
-// few that change per chunk or step are set right before each enqueue.
+// few that change per window or step are set right before each enqueue.
 import Foundation
 import LSTMCore
 import LSTMKernels
@@ -40,7 +40,7 @@ final class GPUKernelSet {
     static let gemmThreads = 256
     static let gemmTile = 64
     static let narrowGemmTile = 16
-    /// Chunks of at most this many rows use the narrow GEMM (a 64-row tile would be mostly padding).
+    /// Windows of at most this many rows use the narrow GEMM (a 64-row tile would be mostly padding).
     static let narrowGemmRows = 32
     /// Values per sequence of the staged h panel (KPANEL) and ints per flag (FLAG_STRIDE).
     static let kPanel = 256
@@ -118,7 +118,7 @@ final class GPUKernelSet {
     // MARK: Input projection
 
     /// The GEMM of one layer and direction (wide and narrow instance); rows and first step are
-    /// set per chunk by ``enqueueInputProjection(_:firstStep:steps:batch:on:recorder:)``.
+    /// set per window by ``enqueueInputProjection(_:firstStep:steps:batch:on:recorder:)``.
     func inputProjection(input: Buffer, batch: Int, inputSize: Int, reverse: Bool, cell: GPUDeviceCell, gates: Buffer,
                          lengths: Buffer) throws -> [Kernel] {
         try ["gpu_input_projection", "gpu_input_projection_narrow"].map { name in
@@ -139,7 +139,7 @@ final class GPUKernelSet {
         return kernel
     }
 
-    /// Enqueues the instance of `kernels` (wide, narrow) that fits the chunk's row count.
+    /// Enqueues the instance of `kernels` (wide, narrow) that fits the window's row count.
     func enqueueInputProjection(
         _ kernels: [Kernel], firstStep: Int, steps: Int, batch: Int, on queue: CommandQueue, recorder: ProfileRecorder?
     ) throws {
@@ -155,7 +155,7 @@ final class GPUKernelSet {
 
     // MARK: Per-step recurrence
 
-    /// Index of `step` in `gpu_step` (`chunkStart` follows).
+    /// Index of `step` in `gpu_step` (`windowStart` follows).
     static let stepArgument = 13
     /// Index of `step` in `gpu_projection`.
     static let projectionStepArgument = 9

@@ -10,7 +10,7 @@ public struct GPUKernelTuning: Equatable, Hashable, Sendable, Codable, CustomStr
     public var units: Int
     /// Sequences per work-group of the recurrence (1 ... 8).
     public var batchTile: Int
-    /// Run each chunk's steps in one persistent launch when the batch is small enough and a
+    /// Run each window's steps in one persistent launch when the batch is small enough and a
     /// group's share of W_hh fits in local memory.
     public var persistent: Bool
     /// Largest batch the persistent recurrence takes; larger batches launch per step.
@@ -27,7 +27,7 @@ public struct GPUKernelTuning: Equatable, Hashable, Sendable, Codable, CustomStr
 
     /// A grid wait of a pass: `phase` (1, 2, ...: the phases a group must have finished; an
     /// LSTM with projection has two per step) of the `launch`-th persistent launch (counted
-    /// from 0 over the layers, chunks and directions of the pass).
+    /// from 0 over the layers, windows and directions of the pass).
     public struct ForcedGiveUp: Equatable, Hashable, Sendable, Codable {
         public var launch: Int
         public var phase: Int

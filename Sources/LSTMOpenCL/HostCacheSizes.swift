@@ -1,7 +1,7 @@
 // The host CPU's per-core L1 data and L2 sizes and its last-level cache, for kernels that
 // PoCL runs on that CPU: PoCL reports only the last-level cache
 // (CL_DEVICE_GLOBAL_MEM_CACHE_SIZE), which OpenCLKit's Device does not read. The persistent
-// GEMM sizes its panel chunks to the L2 each core has to itself, the recurrent step's row
+// GEMM sizes its panel bands to the L2 each core has to itself, the recurrent step's row
 // groups grow to what the L1 holds, and the input projection is fused where a step's rows fit
 // the L2 and its weights the last level (KernelTuning).
 import Foundation

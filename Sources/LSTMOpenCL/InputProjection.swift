@@ -31,7 +31,7 @@ struct InputProjection {
             arguments["copies"] = .int(Int32(max(1, copies)))
             // Only read with several copies, which the copy budget keeps far below 2^31 weights.
             arguments["copyElements"] = .int(Int32(clamping: build.blocks * inputSize * build.blockWidth * build.configuration.gateCount))
-            arguments["chunkBlocks"] = .int(Int32(Self.chunkBlocks(
+            arguments["bandBlocks"] = .int(Int32(Self.bandBlocks(
                 panelBytes: inputSize * build.blockWidth * build.configuration.gateCount * build.precision.byteWidth,
                 blocks: build.blocks)))
             kernel = try BoundKernel(.inputProjectionPersistent, in: build.program, arguments: arguments)
@@ -55,10 +55,10 @@ struct InputProjection {
         workers > 1 && workers * bytesPerCopy <= copyBudgetBytes ? workers : 1
     }
 
-    /// Blocks whose panels (`panelBytes` each) the persistent form walks together: half of a
-    /// core's L2 (``HostCacheSizes/level2Bytes``, else 512 KiB, the smallest of the x86 CPUs
-    /// this runs on), at least one block.
-    static func chunkBlocks(panelBytes: Int, blocks: Int) -> Int {
+    /// Blocks per band, the blocks whose panels (`panelBytes` each) the persistent form walks
+    /// together while they stay in L2: half of a core's L2 (``HostCacheSizes/level2Bytes``, else
+    /// 512 KiB, the smallest of the x86 CPUs this runs on), at least one block.
+    static func bandBlocks(panelBytes: Int, blocks: Int) -> Int {
         let budget = (HostCacheSizes.level2Bytes ?? 512 << 10) / 2
         return min(blocks, max(1, budget / max(1, panelBytes)))
     }

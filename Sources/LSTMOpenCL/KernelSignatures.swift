@@ -10,7 +10,7 @@ extension KernelSignature {
     /// input_projection.cl, the persistent form.
     static let inputProjectionPersistent = KernelSignature(name: "input_projection_persistent", parameters: [
         "x", "rows", "K", "xStride", "w", "copyElements", "copies", "bias", "G", "blocks", "B", "lengths", "firstStep",
-        "reverse", "claims", "chunkBlocks",
+        "reverse", "claims", "bandBlocks",
     ])
 
     /// lstm_step.cl

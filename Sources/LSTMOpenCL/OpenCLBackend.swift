@@ -159,8 +159,8 @@ public final class OpenCLBackend: LSTMBackend {
     public func workspaceFootprint(steps: Int, batch: Int) -> (total: Int, largest: Int) {
         let layout = layout(steps: steps, batch: batch)
         guard let gpu else { return layout.footprint }
-        let chunks = (steps + layout.windowSteps - 1) / max(1, layout.windowSteps)
-        let extra = GPUForwardPlan.extraFootprint(kernels: gpu.kernels, steps: steps, batch: batch, chunks: chunks)
+        let windows = (steps + layout.windowSteps - 1) / max(1, layout.windowSteps)
+        let extra = GPUForwardPlan.extraFootprint(kernels: gpu.kernels, steps: steps, batch: batch, windows: windows)
         return (layout.footprint.total + extra.total, max(layout.footprint.largest, extra.largest))
     }
 

@@ -90,10 +90,10 @@ public final class LSTMEngine: @unchecked Sendable {
         return try run(problem).shaped(for: problem, batchFirst: input.batchFirst)
     }
 
-    /// Runs a prepared problem, in chunks of sequences when it does not fit device memory.
+    /// Runs a prepared problem, in batch slices when it does not fit device memory.
     public func run(_ problem: ForwardProblem) throws -> ForwardResult {
         guard backend.deviceMemory != nil else { return try backend.run(problem) }
-        let slice = try sequencesPerChunk(for: problem)
+        let slice = try sequencesPerSlice(for: problem)
         lock.lock()
         defer { lock.unlock() }
         if slice >= problem.batch { return try backend.run(problem) }
@@ -123,7 +123,7 @@ public final class LSTMEngine: @unchecked Sendable {
     /// when at least that many fit.
     ///
     /// - Throws: ``RuntimeError/problemTooLarge(_:)`` when not even one sequence fits.
-    public func sequencesPerChunk(for problem: ForwardProblem) throws -> Int {
+    public func sequencesPerSlice(for problem: ForwardProblem) throws -> Int {
         guard let memory = backend.deviceMemory else { return problem.batch }
         let budget = min(memoryLimit ?? Int.max, memory.total / 10 * 9)
         func footprint(_ batch: Int) -> (total: Int, largest: Int) {

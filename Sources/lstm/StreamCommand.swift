@@ -60,16 +60,16 @@ struct StreamCommand: ParsableCommand {
 
         let frameBytes = batch * configuration.inputSize * 4
         var pending = [UInt8]()
-        var chunk = [UInt8](repeating: 0, count: max(frameBytes * maxChunk, 1 << 16))
+        var readBuffer = [UInt8](repeating: 0, count: max(frameBytes * maxChunk, 1 << 16))
         var frames = 0
         while true {
-            let count = read(STDIN_FILENO, &chunk, chunk.count)
+            let count = read(STDIN_FILENO, &readBuffer, readBuffer.count)
             if count < 0 {
                 if errno == EINTR { continue }
                 throw StreamError.io("reading standard input failed: \(String(cString: strerror(errno)))")
             }
             if count == 0 { break }
-            pending += chunk[0..<count]
+            pending += readBuffer[0..<count]
             while pending.count >= frameBytes {
                 let take = min(pending.count / frameBytes, maxChunk)
                 let values = Self.floats(pending[0..<(take * frameBytes)])

@@ -1,5 +1,5 @@
 // ForwardProblem: validation of what a caller hands in, the consistency check for
-// memberwise problems, and chunking into sub-batches with bitwise-identical results.
+// memberwise problems, and batch slices (sub-batches) with bitwise-identical results.
 import LSTMTestSupport
 import Testing
 import LSTMCore
@@ -19,7 +19,7 @@ private func validationMessage(_ input: LSTMInput) -> String? {
     }
 }
 
-@Suite("ForwardProblem validation and chunking")
+@Suite("ForwardProblem validation and batch slices")
 struct ForwardProblemTests {
     // MARK: - Validation
 
@@ -113,10 +113,10 @@ struct ForwardProblemTests {
         }
     }
 
-    // MARK: - Chunking
+    // MARK: - Batch slices
 
     @Test(arguments: [1, 2, 3])
-    func chunkedRunMergesToTheWholeRunBitwise(chunk: Int) throws {
+    func slicedRunMergesToTheWholeRunBitwise(sequencesPerSlice: Int) throws {
         let batch = 7
         let model = try LSTMModel.random(configuration, seed: 12)
         let lengths = SeededInputs.unsortedLengths(steps: 5, batch: batch, seed: 13)
@@ -126,8 +126,8 @@ struct ForwardProblemTests {
         let whole = try backend.run(problem)
 
         var parts: [(range: Range<Int>, result: ForwardResult)] = []
-        for start in stride(from: 0, to: batch, by: chunk) {
-            let range = start..<min(start + chunk, batch)
+        for start in stride(from: 0, to: batch, by: sequencesPerSlice) {
+            let range = start..<min(start + sequencesPerSlice, batch)
             let slice = problem.slice(sequences: range)
             #expect(slice.batch == range.count && slice.lengths == Array(lengths[range]))
             try slice.checkConsistency()

@@ -1,5 +1,5 @@
 // The GPU kernel family (Kernels/gpu_*.cl) against the CPU reference on every variant, with
-// poisoned buffers, through both recurrences (persistent and per step), in chunks of steps,
+// poisoned buffers, through both recurrences (persistent and per step), in windows of steps,
 // with f16 weights; and its determinism: bitwise the same across batch slices, unit tiles,
 // batch tiles, runs, and the persistent kernel's fallback to per-step launches.
 import LSTMCore
@@ -57,7 +57,7 @@ struct GPUFamilyTests {
     }
 
     @Test("windows of 2 steps match the reference", arguments: lstmCases.indices)
-    func chunked(caseIndex: Int) throws {
+    func windowed(caseIndex: Int) throws {
         let testCase = Self.lstmCases[caseIndex]
         let (model, problem) = try testCase.make(seed: 950 + UInt64(caseIndex))
         let expected = try CPUReference(model: model).run(problem)

@@ -28,8 +28,8 @@ struct KernelAgainstReferenceTests {
         #expect(comparison.passed, "\(testCase): \(comparison)")
     }
 
-    @Test("chunks of 2 steps match the reference, persistent and per step", arguments: ReferenceCase.all.indices)
-    func chunked(caseIndex: Int) throws {
+    @Test("windows of 2 steps match the reference, persistent and per step", arguments: ReferenceCase.all.indices)
+    func windowed(caseIndex: Int) throws {
         let testCase = ReferenceCase.all[caseIndex]
         let (model, problem) = try testCase.make(seed: 300 + UInt64(caseIndex))
         let expected = try CPUReference(model: model).run(problem)

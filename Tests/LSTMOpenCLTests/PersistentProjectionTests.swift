@@ -2,7 +2,7 @@
 // each reading its own copy of W_ih, claiming and stealing units) against the form with one
 // work-item per row group and block: every G element is the same fma chain, so whole passes
 // must agree bitwise, over several windows (the claim counters reset between launches),
-// reversed directions, lengths, f16 weights and more than one chunk of panels.
+// reversed directions, lengths, f16 weights and more than one band of panels.
 import LSTMCore
 @testable import LSTMOpenCL
 import LSTMTestSupport
@@ -20,8 +20,8 @@ struct PersistentProjectionTests {
             steps: 5, batch: 33, lengths: true, states: true), 2, .float32),
         ("f16 weights, one sequence", ReferenceCase(
             LSTMConfiguration(inputSize: 40, hiddenSize: 70), steps: 9, batch: 1, lengths: false, states: true), nil, .float16),
-        // 128 KiB panels at VEC 8: a chunk of at most 8 of the 9 blocks on any L2 up to 2 MiB.
-        ("input 1024: more than one chunk of panels", ReferenceCase(
+        // 128 KiB panels at VEC 8: a band of at most 8 of the 9 blocks on any L2 up to 2 MiB.
+        ("input 1024: more than one band of panels", ReferenceCase(
             LSTMConfiguration(inputSize: 1024, hiddenSize: 70), steps: 3, batch: 18, lengths: true, states: false), nil, .float32),
     ]
 
@@ -48,14 +48,14 @@ struct PersistentProjectionTests {
         }
     }
 
-    @Test("a copy of W_ih per worker within the budget, chunks of panels within half an L2")
+    @Test("a copy of W_ih per worker within the budget, bands of panels within half an L2")
     func copiesAndChunks() {
         #expect(InputProjection.weightCopies(workers: 2, bytesPerCopy: 4 << 20) == 2)
         #expect(InputProjection.weightCopies(workers: 1, bytesPerCopy: 4 << 20) == 1)
         #expect(InputProjection.weightCopies(workers: 0, bytesPerCopy: 4 << 20) == 1)
         #expect(InputProjection.weightCopies(workers: 64, bytesPerCopy: 16 << 20) == 1)
-        #expect(InputProjection.chunkBlocks(panelBytes: 1 << 30, blocks: 9) == 1)
-        #expect(InputProjection.chunkBlocks(panelBytes: 1, blocks: 9) == 9)
+        #expect(InputProjection.bandBlocks(panelBytes: 1 << 30, blocks: 9) == 1)
+        #expect(InputProjection.bandBlocks(panelBytes: 1, blocks: 9) == 9)
         #expect(HostCacheSizes.bytes("2048K") == 2 << 20)
         #expect(HostCacheSizes.bytes("1M") == 1 << 20)
         #expect(HostCacheSizes.bytes("junk") == nil)

@@ -1,5 +1,5 @@
-// Splitting a forward pass into sub-batches of sequences and merging the results, so an
-// engine can run a batch too big for device memory in chunks. Sequences are independent,
+// Splitting a forward pass into batch slices (sub-batches of sequences) and merging the
+// results, so an engine can run a batch too big for device memory. Sequences are independent,
 // so the merged result is bitwise the whole run's.
 
 extension ForwardProblem {

@@ -1,11 +1,11 @@
-// A memory cap that forces the engine to run a batch in chunks of one or two sequences must
-// give bitwise the result of the unchunked run.
+// A memory cap that forces the engine to run a batch in slices of one or two sequences must
+// give bitwise the result of the run in one slice.
 import LSTMRuntime
 import LSTMTestSupport
 import Testing
 
-@Suite("Engine chunking under a memory cap")
-struct ChunkingTests {
+@Suite("Engine batch slices under a memory cap")
+struct MemoryCapSlicingTests {
     static let configuration = LSTMConfiguration(
         inputSize: 5, hiddenSize: 19, projectionSize: 6, layerCount: 2, bidirectional: true, hasPeepholes: true)
     /// A GRU in ONNX's form, whose step is two launches.
@@ -14,7 +14,7 @@ struct ChunkingTests {
 
     @Test("batch slices of 1, 2 and 3 sequences are bitwise identical to one launch",
           arguments: [CellKind.lstm, .gru], [1, 2, 3])
-    func chunkedEqualsWhole(cell: CellKind, capInSequences: Int) throws {
+    func slicedEqualsWhole(cell: CellKind, capInSequences: Int) throws {
         _ = try Device.first()
         let configuration = cell == .lstm ? Self.configuration : Self.gruConfiguration
         let model = try LSTMModel.random(configuration, seed: 31)
@@ -22,20 +22,20 @@ struct ChunkingTests {
         let problem = try ForwardProblem(input, configuration: configuration)
 
         let whole = try LSTMEngine(model: model, device: .opencl(index: nil), options: quietOptions)
-        #expect(try whole.sequencesPerChunk(for: problem) == 7)
+        #expect(try whole.sequencesPerSlice(for: problem) == 7)
         let bytes = try #require(whole.deviceBytes(steps: 6, batch: capInSequences))
         let capped = try LSTMEngine(
             model: model, device: .opencl(index: nil), options: EngineOptions(deviceMemoryLimit: bytes, notice: { _ in }))
-        let chunk = try capped.sequencesPerChunk(for: problem)
-        // The engine rounds chunks down to whole row tiles of the step kernel when one fits.
+        let slice = try capped.sequencesPerSlice(for: problem)
+        // The engine rounds slices down to whole row tiles of the step kernel when one fits.
         let tile = try #require(capped.kernelTuning).stepRows
-        #expect(chunk == (capInSequences >= tile ? capInSequences - capInSequences % tile : capInSequences))
-        #expect((1...2).contains(chunk) || capInSequences > 2)
+        #expect(slice == (capInSequences >= tile ? capInSequences - capInSequences % tile : capInSequences))
+        #expect((1...2).contains(slice) || capInSequences > 2)
 
         let expected = try whole.forward(input)
         let got = try capped.forward(input)
-        expectBitwiseEqual(got, expected, "chunks of \(chunk)")
-        #expect(!got.output.values.contains { $0.isNaN }, "a chunk left part of the output unwritten")
+        expectBitwiseEqual(got, expected, "slices of \(slice)")
+        #expect(!got.output.values.contains { $0.isNaN }, "a slice left part of the output unwritten")
     }
 
     @Test("a cap below one sequence is an error that says what to do")
@@ -53,12 +53,12 @@ struct ChunkingTests {
         }
     }
 
-    @Test("the CPU reference never chunks")
+    @Test("the CPU reference never slices")
     func cpuRunsWhole() throws {
         let model = try LSTMModel.random(Self.configuration, seed: 35)
         let engine = try LSTMEngine(model: model, device: .cpu, options: EngineOptions(deviceMemoryLimit: 16, notice: { _ in }))
         let problem = try ForwardProblem(SeededInputs.inputWithLengths(Self.configuration, steps: 3, batch: 5, seed: 36), configuration: Self.configuration)
-        #expect(try engine.sequencesPerChunk(for: problem) == 5)
+        #expect(try engine.sequencesPerSlice(for: problem) == 5)
         #expect(engine.deviceBytes(steps: 3, batch: 5) == nil)
     }
 }
