@@ -6,14 +6,14 @@ import OpenCLKit
 /// The GPU family's compiled kernels and device weights of one model.
 final class GPUFamily {
     let kernels: GPUKernelSet
-    let cells: [[GPUDeviceCell]]
+    let weights: [[GPUDeviceWeights]]
 
     init(model: LSTMModel, precision: WeightPrecision, tuning: GPUKernelTuning, context: Context, queue: CommandQueue) throws {
         let configuration = model.configuration
         kernels = try GPUKernelSet(context: context, configuration: configuration, precision: precision, tuning: tuning)
-        cells = try model.layers.enumerated().map { layer, directions in
-            try directions.map { cell in
-                try GPUDeviceCell(cell, layer: layer, configuration: configuration, gates: configuration.gateCount,
+        weights = try model.layers.enumerated().map { layer, directions in
+            try directions.map { layerWeights in
+                try GPUDeviceWeights(layerWeights, layer: layer, configuration: configuration, gates: configuration.gateCount,
                                   precision: precision, context: context, queue: queue)
             }
         }

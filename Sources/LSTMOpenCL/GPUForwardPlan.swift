@@ -37,7 +37,7 @@ final class GPUForwardPlan {
     /// Passes whose persistent launches gave up and were rerun per step.
     private(set) var fallbacks = 0
 
-    init(kernels: GPUKernelSet, cells: [[GPUDeviceCell]], workspace: Workspace, context: Context) throws {
+    init(kernels: GPUKernelSet, weights: [[GPUDeviceWeights]], workspace: Workspace, context: Context) throws {
         let configuration = kernels.configuration
         let batch = workspace.batch
         self.kernels = kernels
@@ -57,16 +57,16 @@ final class GPUForwardPlan {
             let output = try workspace.layerOutput(layer)
             let lengths = try workspace.buffer(.lengths)
             return try (0..<configuration.directionCount).map { direction in
-                let cell = cells[layer][direction]
+                let directionWeights = weights[layer][direction]
                 let reverse = direction == 1
                 let offset = direction * configuration.outputSize
                 let inputProjection = try kernels.inputProjection(
-                    input: input, batch: batch, inputSize: configuration.layerInputSize(layer), reverse: reverse, cell: cell,
+                    input: input, batch: batch, inputSize: configuration.layerInputSize(layer), reverse: reverse, weights: directionWeights,
                     gates: try workspace.buffer(.gates, direction), lengths: lengths)
                 guard configuration.cell == .lstm else {
                     return try Self.gruDirection(
                         kernels: kernels, workspace: workspace, history: extra.history[direction], unused: extra.alternateCell[direction],
-                        cell: cell, direction: direction, output: output, inputProjection: inputProjection)
+                        weights: directionWeights, direction: direction, output: output, inputProjection: inputProjection)
                 }
                 let state = layer * configuration.directionCount + direction
                 let cellPair = [try workspace.buffer(.cellState, state), extra.alternateCell[direction]]
@@ -74,17 +74,17 @@ final class GPUForwardPlan {
                 let raw = configuration.projectionSize > 0 ? try workspace.buffer(.projectionInput, direction) : extra.alternateCell[direction]
                 let steps = try (0..<2).map { parity in
                     try kernels.step(
-                        reverse: reverse, batch: batch, cell: cell, gates: gates,
+                        reverse: reverse, batch: batch, weights: directionWeights, gates: gates,
                         history: extra.history[direction], cellIn: cellPair[parity], cellOut: cellPair[1 - parity],
                         output: output, outputOffset: offset, rawHidden: raw,
                         lengths: lengths)
                 }
                 let projection = configuration.projectionSize == 0 ? nil : try kernels.projection(
-                    reverse: reverse, batch: batch, cell: cell, rawHidden: raw,
+                    reverse: reverse, batch: batch, weights: directionWeights, rawHidden: raw,
                     history: extra.history[direction], output: output, outputOffset: offset, lengths: lengths)
                 let persistent = try geometry.map { geometry in
                     try kernels.persistent(
-                        reverse: reverse, batch: batch, cell: cell, gates: gates,
+                        reverse: reverse, batch: batch, weights: directionWeights, gates: gates,
                         history: extra.history[direction], cellA: cellPair[0], cellB: cellPair[1], output: output,
                         outputOffset: offset, rawHistory: extra.rawHistory[direction], lengths: lengths,
                         sync: extra.sync, geometry: geometry)
@@ -99,7 +99,7 @@ final class GPUForwardPlan {
     /// A GRU direction's per-step launches (GRUs have no persistent kernel).
     // swiftlint:disable:next function_parameter_count
     private static func gruDirection(
-        kernels: GPUKernelSet, workspace: Workspace, history: Buffer, unused: Buffer, cell: GPUDeviceCell, direction: Int,
+        kernels: GPUKernelSet, workspace: Workspace, history: Buffer, unused: Buffer, weights: GPUDeviceWeights, direction: Int,
         output: Buffer, inputProjection: [Kernel]
     ) throws -> Direction {
         let configuration = kernels.configuration
@@ -109,10 +109,10 @@ final class GPUForwardPlan {
         // (the linear-before-reset form reads no such buffer: `unused` fills the argument).
         let resetHidden = configuration.linearBeforeReset ? unused : try workspace.buffer(.resetHidden, direction)
         let step = try kernels.gruStep(
-            reverse: direction == 1, batch: workspace.batch, cell: cell, gates: gates, history: history, resetHidden: resetHidden,
+            reverse: direction == 1, batch: workspace.batch, weights: weights, gates: gates, history: history, resetHidden: resetHidden,
             output: output, outputOffset: direction * configuration.hiddenSize, lengths: lengths)
         let reset = configuration.linearBeforeReset ? nil : try kernels.gruReset(
-            batch: workspace.batch, cell: cell, gates: gates, history: history, resetHidden: resetHidden)
+            batch: workspace.batch, weights: weights, gates: gates, history: history, resetHidden: resetHidden)
         return Direction(
             inputProjection: inputProjection, steps: [step, step], stepArgument: GPUKernelSet.gruStepArgument, reset: reset,
             projection: nil, persistent: nil)

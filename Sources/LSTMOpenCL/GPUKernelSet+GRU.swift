@@ -12,12 +12,12 @@ extension GPUKernelSet {
     /// The fused GRU step of one layer and direction. `resetHidden` is r⊙h [B][H] (read in
     /// the reset-first form; any buffer otherwise).
     // swiftlint:disable:next function_parameter_count
-    func gruStep(reverse: Bool, batch: Int, cell: GPUDeviceCell, gates: Buffer, history: Buffer, resetHidden: Buffer,
+    func gruStep(reverse: Bool, batch: Int, weights: GPUDeviceWeights, gates: Buffer, history: Buffer, resetHidden: Buffer,
                  output: Buffer, outputOffset: Int, lengths: Buffer) throws -> GPULaunch {
         let kernel = try program.kernel(named: "gpu_gru_step")
         let hidden = configuration.hiddenSize
         try kernel.setArguments([
-            .buffer(gates), .buffer(cell.recurrentWeights), .buffer(cell.candidateBias), .buffer(history),
+            .buffer(gates), .buffer(weights.recurrentWeights), .buffer(weights.candidateBias), .buffer(history),
             .buffer(resetHidden), .buffer(output), .buffer(lengths),
         ] + [batch, hidden, paddedHidden, 0, 0, reverse ? 1 : 0, configuration.directionCount * hidden, outputOffset,
              Self.slotFloats(batch: batch, width: hidden)]
@@ -26,11 +26,11 @@ extension GPUKernelSet {
     }
 
     /// The reset gate's launch (rh = r⊙h) of the reset-first form.
-    func gruReset(batch: Int, cell: GPUDeviceCell, gates: Buffer, history: Buffer, resetHidden: Buffer) throws -> GPULaunch {
+    func gruReset(batch: Int, weights: GPUDeviceWeights, gates: Buffer, history: Buffer, resetHidden: Buffer) throws -> GPULaunch {
         let kernel = try program.kernel(named: "gpu_gru_reset")
         let hidden = configuration.hiddenSize
         try kernel.setArguments([
-            .buffer(gates), .buffer(cell.recurrentWeights), .buffer(history), .buffer(resetHidden),
+            .buffer(gates), .buffer(weights.recurrentWeights), .buffer(history), .buffer(resetHidden),
         ] + [batch, hidden, paddedHidden, 0, 0, Self.slotFloats(batch: batch, width: hidden)].map { .int(Int32($0)) })
         return GPULaunch(kernel: kernel, global: [tiles * groupSize, Self.tiles(batch, tuning.batchTile)], local: [groupSize, 1])
     }

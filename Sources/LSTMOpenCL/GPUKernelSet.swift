@@ -119,21 +119,21 @@ final class GPUKernelSet {
 
     /// The GEMM of one layer and direction (wide and narrow instance); rows and first step are
     /// set per window by ``enqueueInputProjection(_:firstStep:steps:batch:on:recorder:)``.
-    func inputProjection(input: Buffer, batch: Int, inputSize: Int, reverse: Bool, cell: GPUDeviceCell, gates: Buffer,
+    func inputProjection(input: Buffer, batch: Int, inputSize: Int, reverse: Bool, weights: GPUDeviceWeights, gates: Buffer,
                          lengths: Buffer) throws -> [Kernel] {
         try ["gpu_input_projection", "gpu_input_projection_narrow"].map { name in
-            try inputProjection(named: name, input: input, batch: batch, inputSize: inputSize, reverse: reverse, cell: cell,
+            try inputProjection(named: name, input: input, batch: batch, inputSize: inputSize, reverse: reverse, weights: weights,
                                 gates: gates, lengths: lengths)
         }
     }
 
     // swiftlint:disable:next function_parameter_count
     private func inputProjection(named name: String, input: Buffer, batch: Int, inputSize: Int, reverse: Bool,
-                                 cell: GPUDeviceCell, gates: Buffer, lengths: Buffer) throws -> Kernel {
+                                 weights: GPUDeviceWeights, gates: Buffer, lengths: Buffer) throws -> Kernel {
         let kernel = try program.kernel(named: name)
         try kernel.setArguments([
             .buffer(input), .int(0), .int(Int32(inputSize)), .int(Int32(inputSize)),
-            .buffer(cell.inputWeights), .buffer(cell.bias), .buffer(gates), .int(Int32(gateRows)), .int(Int32(batch)),
+            .buffer(weights.inputWeights), .buffer(weights.bias), .buffer(gates), .int(Int32(gateRows)), .int(Int32(batch)),
             .buffer(lengths), .int(0), .int(reverse ? 1 : 0),
         ])
         return kernel
@@ -162,12 +162,12 @@ final class GPUKernelSet {
 
     /// The fused step of one layer and direction reading cell state `cellIn` and writing `cellOut`.
     // swiftlint:disable:next function_parameter_count
-    func step(reverse: Bool, batch: Int, cell: GPUDeviceCell, gates: Buffer, history: Buffer, cellIn: Buffer, cellOut: Buffer,
+    func step(reverse: Bool, batch: Int, weights: GPUDeviceWeights, gates: Buffer, history: Buffer, cellIn: Buffer, cellOut: Buffer,
               output: Buffer, outputOffset: Int, rawHidden: Buffer, lengths: Buffer) throws -> GPULaunch {
         let kernel = try program.kernel(named: "gpu_step")
         let outputSize = configuration.outputSize
         try kernel.setArguments([
-            .buffer(gates), .buffer(cell.recurrentWeights), .buffer(cell.peepholes), .buffer(history),
+            .buffer(gates), .buffer(weights.recurrentWeights), .buffer(weights.peepholes), .buffer(history),
             .buffer(cellIn), .buffer(cellOut), .buffer(output), .buffer(rawHidden), .buffer(lengths),
         ] + [batch, outputSize, configuration.hiddenSize, paddedHidden, 0, 0, reverse ? 1 : 0,
              configuration.directionCount * outputSize, outputOffset, Self.slotFloats(batch: batch, width: outputSize)]
@@ -176,12 +176,12 @@ final class GPUKernelSet {
     }
 
     /// The projection finishing a step (models with `proj_size`).
-    func projection(reverse: Bool, batch: Int, cell: GPUDeviceCell, rawHidden: Buffer, history: Buffer, output: Buffer,
+    func projection(reverse: Bool, batch: Int, weights: GPUDeviceWeights, rawHidden: Buffer, history: Buffer, output: Buffer,
                     outputOffset: Int, lengths: Buffer) throws -> GPULaunch {
         let kernel = try program.kernel(named: "gpu_projection")
         let outputSize = configuration.outputSize
         try kernel.setArguments([
-            .buffer(rawHidden), .buffer(cell.projection), .buffer(history), .buffer(output), .buffer(lengths),
+            .buffer(rawHidden), .buffer(weights.projection), .buffer(history), .buffer(output), .buffer(lengths),
         ] + [batch, configuration.hiddenSize, paddedHidden, outputSize, 0, reverse ? 1 : 0,
              configuration.directionCount * outputSize, outputOffset, Self.slotFloats(batch: batch, width: outputSize)]
             .map { .int(Int32($0)) })
@@ -222,15 +222,15 @@ final class GPUKernelSet {
 
     // swiftlint:disable:next function_parameter_count
     func persistent(
-        reverse: Bool, batch: Int, cell: GPUDeviceCell, gates: Buffer, history: Buffer, cellA: Buffer, cellB: Buffer,
+        reverse: Bool, batch: Int, weights: GPUDeviceWeights, gates: Buffer, history: Buffer, cellA: Buffer, cellB: Buffer,
         output: Buffer, outputOffset: Int, rawHistory: Buffer, lengths: Buffer, sync: Buffer, geometry: PersistentGeometry
     ) throws -> Kernel {
         let kernel = try program.kernel(named: "gpu_persistent")
         let outputSize = configuration.outputSize
         let rawSlot = configuration.projectionSize > 0 ? Self.slotFloats(batch: batch, width: paddedHidden) : 0
         try kernel.setArguments([
-            .buffer(gates), .buffer(cell.recurrentWeights), .buffer(cell.peepholes), .buffer(history),
-            .buffer(cellA), .buffer(cellB), .buffer(output), .buffer(rawHistory), .buffer(cell.projection), .buffer(lengths),
+            .buffer(gates), .buffer(weights.recurrentWeights), .buffer(weights.peepholes), .buffer(history),
+            .buffer(cellA), .buffer(cellB), .buffer(output), .buffer(rawHistory), .buffer(weights.projection), .buffer(lengths),
             .buffer(sync), .local(bytes: max(4, geometry.weightBytes)),
         ] + [batch, outputSize, configuration.hiddenSize, paddedHidden, outputSize, 0, 0, reverse ? 1 : 0,
              configuration.directionCount * outputSize, outputOffset, Self.slotFloats(batch: batch, width: outputSize), rawSlot,

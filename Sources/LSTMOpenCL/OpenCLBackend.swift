@@ -246,7 +246,7 @@ public final class OpenCLBackend: LSTMBackend {
     private func preparedGPUPlan(_ workspace: Workspace) throws -> GPUForwardPlan? {
         guard let gpu else { return nil }
         if let gpuPlan, gpuPlan.workspace === workspace { return gpuPlan }
-        let fresh = try GPUForwardPlan(kernels: gpu.kernels, cells: gpu.cells, workspace: workspace, context: context)
+        let fresh = try GPUForwardPlan(kernels: gpu.kernels, weights: gpu.weights, workspace: workspace, context: context)
         gpuPlan = fresh
         return fresh
     }

@@ -8,12 +8,12 @@ private func sigmoid(_ x: Double) -> Double { 1 / (1 + exp(-x)) }
 
 /// A single-layer model of hand-written weights; gates in PyTorch order i, f, g, o.
 private func model(
-    inputSize: Int = 1, hiddenSize: Int = 1, projectionSize: Int = 0, _ cell: LayerWeights
+    inputSize: Int = 1, hiddenSize: Int = 1, projectionSize: Int = 0, _ weights: LayerWeights
 ) throws -> LSTMModel {
     let configuration = LSTMConfiguration(
         inputSize: inputSize, hiddenSize: hiddenSize, projectionSize: projectionSize,
-        hasBias: cell.inputBias != nil, hasPeepholes: cell.peepholeWeights != nil)
-    return try LSTMModel(configuration: configuration, layers: [[cell]])
+        hasBias: weights.inputBias != nil, hasPeepholes: weights.peepholeWeights != nil)
+    return try LSTMModel(configuration: configuration, layers: [[weights]])
 }
 
 private func input(_ xs: [Float], h0: [Float], c0: [Float]) throws -> LSTMInput {

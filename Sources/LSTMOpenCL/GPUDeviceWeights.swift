@@ -3,7 +3,7 @@ import LSTMCore
 import OpenCLKit
 
 /// Packed device copies of one layer-direction's weights for the GPU kernels.
-struct GPUDeviceCell {
+struct GPUDeviceWeights {
     /// W_ih as [K_in][N].
     let inputWeights: Buffer
     /// W_hh as [K][N] (K = output size).
@@ -18,7 +18,7 @@ struct GPUDeviceCell {
     /// W_hr as [H][P], or a placeholder without projection.
     let projection: Buffer
 
-    init(_ cell: LayerWeights, layer: Int, configuration: LSTMConfiguration, gates: Int,
+    init(_ layerWeights: LayerWeights, layer: Int, configuration: LSTMConfiguration, gates: Int,
          precision: WeightPrecision, context: Context, queue: CommandQueue) throws {
         let hidden = configuration.hiddenSize
         func upload(_ values: [Float], asWeights: Bool) throws -> Buffer {
@@ -33,29 +33,29 @@ struct GPUDeviceCell {
         }
         inputWeights = try upload(
             GPUWeightPacking.packGateWeights(
-                cell.inputWeights, gates: gates, hiddenSize: hidden, inputSize: configuration.layerInputSize(layer)),
+                layerWeights.inputWeights, gates: gates, hiddenSize: hidden, inputSize: configuration.layerInputSize(layer)),
             asWeights: true)
         recurrentWeights = try upload(
             GPUWeightPacking.packGateWeights(
-                cell.recurrentWeights, gates: gates, hiddenSize: hidden, inputSize: configuration.outputSize),
+                layerWeights.recurrentWeights, gates: gates, hiddenSize: hidden, inputSize: configuration.outputSize),
             asWeights: true)
-        var bias = cell.combinedBias(rows: gates * hidden).map(Float.init)
+        var bias = layerWeights.combinedBias(rows: gates * hidden).map(Float.init)
         let candidateRows = (2 * hidden)..<(3 * hidden)
         if configuration.cell == .gru, configuration.linearBeforeReset {
-            for row in candidateRows { bias[row] = cell.inputBias?[row] ?? 0 }
-            let candidate = candidateRows.map { cell.recurrentBias?[$0] ?? 0 }
+            for row in candidateRows { bias[row] = layerWeights.inputBias?[row] ?? 0 }
+            let candidate = candidateRows.map { layerWeights.recurrentBias?[$0] ?? 0 }
             candidateBias = try upload(
                 WeightPacking.padRows(candidate, rows: 1, width: hidden, blockWidth: GPUWeightPacking.unitBlock), asWeights: false)
         } else {
             candidateBias = try upload([0], asWeights: false)
         }
         self.bias = try upload(GPUWeightPacking.packGateVector(bias, gates: gates, hiddenSize: hidden), asWeights: false)
-        if let peepholes = cell.peepholeWeights {
+        if let peepholes = layerWeights.peepholeWeights {
             self.peepholes = try upload(WeightPacking.padRows(peepholes, rows: 3, width: hidden, blockWidth: GPUWeightPacking.unitBlock), asWeights: false)
         } else {
             self.peepholes = try upload([0], asWeights: false)
         }
-        if let projection = cell.projectionWeights {
+        if let projection = layerWeights.projectionWeights {
             self.projection = try upload(
                 GPUWeightPacking.packProjection(projection, projectionSize: configuration.projectionSize, hiddenSize: hidden),
                 asWeights: true)
