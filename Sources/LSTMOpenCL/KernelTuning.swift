@@ -98,23 +98,28 @@ public struct KernelTuning: Equatable, Hashable, Sendable, Codable, CustomString
     /// (interleaved on the Xeon: 0.76-0.95x the median pass at B = 16-256); a single sequence
     /// reads W_ih once per pass, where a second copy only adds bytes (its f32 GEMM took 1.18x).
     /// Large batches group as many recurrent row tiles as the L1 data cache holds
-    /// (``largeBatchStepTiles(vectorWidth:level1DataBytes:stepRows:)``), and their panel
-    /// slices take the rest of it (``largeBatchPanelSlice(vectorWidth:level1DataBytes:stepRows:stepTiles:)``).
+    /// (``sliceGroupTiles(vectorWidth:level1DataBytes:rows:)``), and their panel slices take
+    /// the rest of it (``largeBatchPanelSlice(vectorWidth:level1DataBytes:stepRows:stepTiles:)``).
+    /// A single sequence's GEMM groups as many tiles the same way: its f16 form converts each
+    /// slice once per group (GEMM_STAGED), so fewer, larger groups convert W_ih fewer times. On
+    /// an AMD EPYC Zen 5 (48 KiB L1: 16 tiles) the f16 GEMM at (512, 512, 1, 100) took 0.88x its
+    /// time with 4 tiles and the pass 0.94-0.96x; f32 was unchanged (0.99-1.00x;
+    /// `lstm-kernel-probe`, in one process; Benchmarks/RESULTS.md).
     public static func defaults(for device: Device, batchClass: BatchClass = .large) -> KernelTuning {
         guard device.kind == .cpu else { return gpuDefault }
         var tuning = cpuDefault
         tuning.vectorWidth = vectorWidth(for: device)
         let tile = registerTile(vectorRegisters: vectorRegisters(for: device))
         (tuning.gemmRows, tuning.stepRows, tuning.tileGates) = (tile.rows, tile.rows, tile.tileGates)
-        tuning.gemmTiles = 4
+        let level1DataBytes = HostCacheSizes.level1DataBytes ?? 32 << 10
+        tuning.gemmTiles = batchClass == .single
+            ? sliceGroupTiles(vectorWidth: tuning.vectorWidth, level1DataBytes: level1DataBytes, rows: tuning.gemmRows) : 4
         if batchClass != .single {
             tuning.stepTiles = 4
             tuning.persistentProjection = true
         }
         if batchClass == .large {
-            let level1DataBytes = HostCacheSizes.level1DataBytes ?? 32 << 10
-            tuning.stepTiles = largeBatchStepTiles(
-                vectorWidth: tuning.vectorWidth, level1DataBytes: level1DataBytes, stepRows: tuning.stepRows)
+            tuning.stepTiles = sliceGroupTiles(vectorWidth: tuning.vectorWidth, level1DataBytes: level1DataBytes, rows: tuning.stepRows)
             tuning.panelSlice = largeBatchPanelSlice(
                 vectorWidth: tuning.vectorWidth, level1DataBytes: level1DataBytes, stepRows: tuning.stepRows,
                 stepTiles: tuning.stepTiles)
@@ -187,19 +192,20 @@ public struct KernelTuning: Equatable, Hashable, Sendable, Codable, CustomString
         vectorRegisters >= 32 ? (4, 0) : (6, 2)
     }
 
-    /// Recurrent row tiles per group for large batches: the most of 16, 8 and 4 whose working
-    /// set fits an L1 data cache of `level1DataBytes` (32 KiB on AMD Zen 3 and 4, 48 KiB on
-    /// Intel Sapphire and Emerald Rapids): the group's accumulators, one panel slice
-    /// (``panelSliceBytes``) and the slice's k range of the group's rows of h, for an LSTM's
-    /// four gates. A group of more rows reads each slice from L2 fewer times per step. On an
-    /// Intel Xeon (48 KiB) 16 tiles, 64 sequences, took the recurrence 2-13 % less time than 4 at
-    /// B = 128 and 256, and 0.91-1.05x its time at B = 64 (Benchmarks/RESULTS.md).
-    static func largeBatchStepTiles(vectorWidth: Int, level1DataBytes: Int, stepRows: Int = 4) -> Int {
+    /// Register tiles of `rows` rows per group that share each panel slice (the recurrent row
+    /// tiles of large batches, the GEMM tiles of a single sequence): the most of 16, 8 and 4
+    /// whose working set fits an L1 data cache of `level1DataBytes` (32 KiB on AMD Zen 3 and 4,
+    /// 48 KiB on Zen 5 and Intel Sapphire and Emerald Rapids): the group's accumulators, one
+    /// panel slice (``panelSliceBytes``) and the slice's k range of the group's rows of h or x,
+    /// for an LSTM's four gates. A group of more rows reads each slice from L2 fewer times per
+    /// step. On an Intel Xeon (48 KiB) 16 tiles, 64 sequences, took the recurrence 2-13 % less
+    /// time than 4 at B = 128 and 256, and 0.91-1.05x its time at B = 64 (Benchmarks/RESULTS.md).
+    static func sliceGroupTiles(vectorWidth: Int, level1DataBytes: Int, rows: Int = 4) -> Int {
         let (gates, floatBytes) = (4, MemoryLayout<Float>.size)
         let sliceDepth = KernelTuning(vectorWidth: vectorWidth).panelSliceDepth(gates: gates, weightBytes: floatBytes)
         for tiles in [16, 8] {
-            let accumulators = tiles * stepRows * gates * vectorWidth * floatBytes
-            let hRows = tiles * stepRows * sliceDepth * floatBytes
+            let accumulators = tiles * rows * gates * vectorWidth * floatBytes
+            let hRows = tiles * rows * sliceDepth * floatBytes
             if accumulators + panelSliceBytes + hRows <= level1DataBytes { return tiles }
         }
         return 4

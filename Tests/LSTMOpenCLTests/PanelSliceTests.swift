@@ -25,7 +25,7 @@ struct PanelSliceTests {
     ]
 
     static let groupings: [(gemmTiles: Int, stepTiles: Int, panelSlice: Int)] = [
-        (2, 2, 0), (3, 4, 7), (4, 16, 1000), (1, 3, 1),
+        (2, 2, 0), (3, 4, 7), (4, 16, 1000), (1, 3, 1), (16, 1, 0),
     ]
 
     /// (case, precision, vector widths): every program build is a cold compile in CI, so each
@@ -71,16 +71,27 @@ struct PanelSliceTests {
         #expect(KernelTuning(vectorWidth: 16, panelSlice: 24).panelSliceDepth(gates: 4, weightBytes: 4) == 24)
     }
 
-    @Test("large batches group as many recurrent row tiles as the L1 data cache holds")
+    @Test("large batches' row tiles and a single sequence's GEMM tiles group as many as the L1 data cache holds")
     func largeBatchGroups() {
         // 16 tiles at VEC 16: 16 KiB of accumulators, a 16 KiB slice, 16 KiB of h rows.
-        #expect(KernelTuning.largeBatchStepTiles(vectorWidth: 16, level1DataBytes: 48 << 10) == 16)
-        #expect(KernelTuning.largeBatchStepTiles(vectorWidth: 16, level1DataBytes: 48 << 10 - 1) == 8)
-        #expect(KernelTuning.largeBatchStepTiles(vectorWidth: 16, level1DataBytes: 32 << 10) == 8)
+        #expect(KernelTuning.sliceGroupTiles(vectorWidth: 16, level1DataBytes: 48 << 10) == 16)
+        #expect(KernelTuning.sliceGroupTiles(vectorWidth: 16, level1DataBytes: 48 << 10 - 1) == 8)
+        #expect(KernelTuning.sliceGroupTiles(vectorWidth: 16, level1DataBytes: 32 << 10) == 8)
         // VEC 8 slices are 128 deep, so the rows of h take more: 8 tiles need 36 KiB.
-        #expect(KernelTuning.largeBatchStepTiles(vectorWidth: 8, level1DataBytes: 48 << 10) == 8)
-        #expect(KernelTuning.largeBatchStepTiles(vectorWidth: 8, level1DataBytes: 32 << 10) == 4)
-        #expect(KernelTuning.largeBatchStepTiles(vectorWidth: 16, level1DataBytes: 16 << 10) == 4)
+        #expect(KernelTuning.sliceGroupTiles(vectorWidth: 8, level1DataBytes: 48 << 10) == 8)
+        #expect(KernelTuning.sliceGroupTiles(vectorWidth: 8, level1DataBytes: 32 << 10) == 4)
+        #expect(KernelTuning.sliceGroupTiles(vectorWidth: 16, level1DataBytes: 16 << 10) == 4)
+    }
+
+    @Test("a single sequence's GEMM groups its tiles by the host's L1, the other classes keep four")
+    func singleSequenceGEMMTiles() throws {
+        let device = try Device.first()
+        let single = KernelTuning.defaults(for: device, batchClass: .single)
+        let level1DataBytes = HostCacheSizes.level1DataBytes ?? 32 << 10
+        #expect(single.gemmTiles == KernelTuning.sliceGroupTiles(
+            vectorWidth: single.vectorWidth, level1DataBytes: level1DataBytes, rows: single.gemmRows))
+        #expect(KernelTuning.defaults(for: device, batchClass: .small).gemmTiles == 4)
+        #expect(KernelTuning.defaults(for: device, batchClass: .large).gemmTiles == 4)
     }
 
     @Test("large batches' panel slices take the L1 left beside the group's accumulators, in 16 KiB steps")
