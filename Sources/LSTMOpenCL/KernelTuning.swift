@@ -205,8 +205,8 @@ public struct KernelTuning: Equatable, Hashable, Sendable, Codable, CustomString
         let sliceDepth = KernelTuning(vectorWidth: vectorWidth).panelSliceDepth(gates: gates, weightBytes: floatBytes)
         for tiles in [16, 8] {
             let accumulators = tiles * rows * gates * vectorWidth * floatBytes
-            let hRows = tiles * rows * sliceDepth * floatBytes
-            if accumulators + panelSliceBytes + hRows <= level1DataBytes { return tiles }
+            let rowSlices = tiles * rows * sliceDepth * floatBytes
+            if accumulators + panelSliceBytes + rowSlices <= level1DataBytes { return tiles }
         }
         return 4
     }
