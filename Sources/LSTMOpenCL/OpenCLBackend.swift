@@ -221,10 +221,7 @@ public final class OpenCLBackend: LSTMBackend {
         if let workspace, let plan, workspace.steps == steps, workspace.batch == batch, planTuning == tuning {
             return (workspace, plan)
         }
-        plan = nil  // release the old kernels and buffers before allocating new ones
-        gpuPlan = nil
-        workspace = nil
-        planTuning = nil
+        discardPlan()  // release the old kernels and buffers before allocating new ones
         let cellKernels = try kernels(for: tuning)
         let fresh = try Workspace(layout: layout(steps: steps, batch: batch), context: context)
         let freshPlan = try ForwardPlan(kernels: cellKernels, workspace: fresh, rescuePolls: options.rescuePolls)
