@@ -14,6 +14,9 @@
 //   VEC          units per block, the vector width: 4, 8 or 16. Default 8.
 //   GATES        gate vectors per unit block (4 for an LSTM, 3 for a GRU). Default 4.
 //   WEIGHT_HALF  1 to store weights as half (vload_half), arithmetic stays float. Default 0.
+//   PREFETCH_SLICES  1 for the sliced recurrent product to prefetch each next panel slice
+//                (lstm_step.cl; a clang builtin, set by the host for CPU devices only). Default 0.
+//   CACHE_LINE   bytes per prefetch: the device's global memory cache line. Default 64.
 
 // Ints per synchronisation counter of the persistent kernels (lstm_recurrence.cl and
 // input_projection_persistent): one cache line each, so workers' counters never share a line.
@@ -21,6 +24,12 @@
 
 #ifndef VEC
 #define VEC 8
+#endif
+#ifndef PREFETCH_SLICES
+#define PREFETCH_SLICES 0
+#endif
+#ifndef CACHE_LINE
+#define CACHE_LINE 64
 #endif
 #ifndef GATES
 #define GATES 4

@@ -99,8 +99,11 @@ __attribute__((always_inline)) inline void wide_row_product(
 // rows_product_of: the rows are given by their addresses (rows of h, or of x when fused).
 __attribute__((always_inline)) inline void rows_product_of(
     const int rows, __global const weight_t *panel, __global const float *const *h,
-    const int kBegin, const int kEnd, floatv (*acc)[GATES])
+    const int kBegin, const int kEnd, floatv (*acc)[GATES], __global const char *ahead, const int aheadLines)
 {
+#if PREFETCH_SLICES
+    __global const char *const aheadEnd = ahead + CACHE_LINE * aheadLines;
+#endif
     // Gates per pass: all of them when the rows' accumulators fit the registers a full tile
     // of TILE_GATES uses (pairs and single rows always), else TILE_GATES (common.cl).
     const int passGates = rows * GATES <= STEP_ROWS * TILE_GATES ? GATES : TILE_GATES;
@@ -113,6 +116,14 @@ __attribute__((always_inline)) inline void rows_product_of(
         // 64 and 256; Benchmarks/RESULTS.md). The chains and their order are unchanged.
         #pragma unroll 2
         for (int k = kBegin; k < kEnd; k++, weights += BLOCK_COLUMNS) {
+#if PREFETCH_SLICES
+            // One line of the tile's share of the next slice per k (sliced_products), into
+            // L2 (locality 2: PREFETCHT1), so the one in use stays in L1.
+            if (ahead < aheadEnd) {
+                __builtin_prefetch(ahead, 0, 2);
+                ahead += CACHE_LINE;
+            }
+#endif
             floatv wv[GATES];
             #pragma unroll
             for (int g = 0; g < GATES; g++) {
@@ -139,7 +150,7 @@ __attribute__((always_inline)) inline void rows_product(
     __global const float *h[STEP_ROWS];
     #pragma unroll
     for (int i = 0; i < STEP_ROWS; i++) h[i] = hPrev + (size_t)(firstRow + min(i, rows - 1)) * K;
-    rows_product_of(rows, panel, h, kBegin, kEnd, acc);
+    rows_product_of(rows, panel, h, kBegin, kEnd, acc, 0, 0);
 }
 
 // The x row the input projection reads for sequence b at step `step`: time step, or
@@ -278,7 +289,7 @@ __attribute__((always_inline)) inline void start_gates(
             if (i < rows) acc[i][g] = VLOAD(GATES * u + g, in->bias);
         }
     }
-    rows_product_of(rows, in->w + (size_t)u * in->I * BLOCK_COLUMNS, x, 0, in->I, acc);
+    rows_product_of(rows, in->w + (size_t)u * in->I * BLOCK_COLUMNS, x, 0, in->I, acc, 0, 0);
 #else
     load_gates(rows, firstRow, u, G, B, acc);
 #endif
@@ -317,7 +328,13 @@ __attribute__((always_inline)) inline void sliced_products(
                 #pragma unroll
                 for (int g = 0; g < GATES; g++) acc[i][g] = partial[s][i][g];
             }
-            rows_product_of(STEP_ROWS, panel, rows[s], kBegin, kEnd, acc);
+            // With PREFETCH_SLICES each tile also prefetches its share of the next slice's lines,
+            // so the group's first tile on it finds the slice in L2 rather than beyond.
+            const int nextLines = kEnd < depth
+                ? (min(kEnd + PANEL_SLICE, depth) - kEnd) * BLOCK_COLUMNS * (int)sizeof(weight_t) / CACHE_LINE : 0;
+            const int from = s * nextLines / tiles, to = (s + 1) * nextLines / tiles;
+            __global const char *next = (__global const char *)(panel + (size_t)kEnd * BLOCK_COLUMNS) + CACHE_LINE * from;
+            rows_product_of(STEP_ROWS, panel, rows[s], kBegin, kEnd, acc, next, to - from);
             #pragma unroll
             for (int i = 0; i < STEP_ROWS; i++) {
                 #pragma unroll

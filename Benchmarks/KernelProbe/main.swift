@@ -43,6 +43,11 @@ func parseTuning(_ text: String, base: KernelTuning) throws -> (tuning: KernelTu
             tuning.persistentRecurrence = value
             continue
         }
+        if parts[0] == "prefetchSlices" {
+            guard let value = Bool(parts[1]) else { throw ProbeError(description: "prefetchSlices takes true or false") }
+            tuning.prefetchSlices = value
+            continue
+        }
         if parts[0] == "fuseInput" {
             guard let value = Bool(parts[1]) else { throw ProbeError(description: "fuseInput takes true or false") }
             tuning.fuseInput = value

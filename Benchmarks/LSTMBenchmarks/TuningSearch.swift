@@ -105,7 +105,8 @@ public struct TuningSearch: Sendable {
     }
 
     /// Panel-slicing candidates around `base`: 2, 4, 8 and 16 register tiles per group in the
-    /// recurrent step (batches of two tiles or more only) and in the GEMM, then both at once.
+    /// recurrent step (batches of two tiles or more only) and in the GEMM, then both at once,
+    /// and the other choice of prefetching the recurrent product's next slice.
     public static func sliceCandidates(from base: KernelTuning, batchClass: BatchClass = .large) -> [KernelTuning] {
         let groups = [2, 4, 8, 16]
         let gemm = groups.filter { $0 != base.gemmTiles }.map { tiles in modified(base) { $0.gemmTiles = tiles } }
@@ -115,7 +116,8 @@ public struct TuningSearch: Sendable {
             $0.gemmTiles = 4
             $0.stepTiles = 4
         }
-        return step + gemm + [both]
+        let prefetch = base.stepTiles > 1 ? [modified(base) { $0.prefetchSlices.toggle() }] : []
+        return step + gemm + [both] + prefetch
     }
 
     private static func modified(_ base: KernelTuning, _ change: (inout KernelTuning) -> Void) -> KernelTuning {

@@ -44,6 +44,7 @@ final class KernelBuild {
         let options = ([
             tuning.compilerDefinitions,
             fuses ? "-D FUSE_INPUT=1" : "",
+            Self.prefetchDefinitions(tuning: tuning, deviceKind: context.device.kind, cacheLine: context.device.globalMemoryCacheLine),
             "-D WEIGHT_HALF=\(precision == .float16 ? 1 : 0)",
             "-D GATES=\(configuration.gateCount)",
             tuning.tileGatesDefinition(gates: configuration.gateCount) ?? "",
@@ -67,6 +68,14 @@ final class KernelBuild {
     /// (`recurrenceWorkers` > 0). Such a build neither runs the GEMM nor reads G.
     static func fusesInput(tuning: KernelTuning, configuration: LSTMConfiguration, recurrenceWorkers: Int) -> Bool {
         tuning.fuseInput && recurrenceWorkers > 0 && configuration.cell == .lstm
+    }
+
+    /// The definitions that turn on the recurrent product's slice prefetch
+    /// (``KernelTuning/prefetchSlices``) with the device's cache line (`cacheLine` bytes; 0
+    /// keeps the kernels' 64), for CPU devices only; empty otherwise.
+    static func prefetchDefinitions(tuning: KernelTuning, deviceKind: DeviceKind, cacheLine: Int) -> String {
+        guard tuning.prefetchSlices, deviceKind == .cpu else { return "" }
+        return "-D PREFETCH_SLICES=1" + (cacheLine > 0 ? " -D CACHE_LINE=\(cacheLine)" : "")
     }
 
     /// Uploads weights, as half precision when the build stores them so.

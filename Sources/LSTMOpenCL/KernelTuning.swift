@@ -48,12 +48,19 @@ public struct KernelTuning: Equatable, Hashable, Sendable, Codable, CustomString
     /// W_ih and then h with W_hh, the same chains, so the results are bitwise the same. Only
     /// honoured where the recurrence is persistent (CPU devices) and for LSTM cells.
     public var fuseInput: Bool
+    /// Have each register tile of a group that shares a panel slice prefetch its share of the
+    /// next slice into L2 (`PREFETCH_SLICES`), one line per k, so the group's first tile finds
+    /// it there. For weights that come from beyond L2 each step
+    /// (``prefetchesSlicesByDefault(configuration:tuning:batchClass:level2Bytes:workers:weightBytes:)``).
+    /// Only honoured on CPU devices (a clang builtin that Oclgrind, for one, cannot run); a
+    /// hint, so results are unchanged.
+    public var prefetchSlices: Bool
 
     public init(
         vectorWidth: Int = 8, gemmRows: Int = 4, gemmTiles: Int = 1, tileGates: Int = 0, stepRows: Int = 4,
         stepTiles: Int = 1, panelSlice: Int = 0, projectionRows: Int = 4, wideBlocks: Int = 0,
         gemmLocal: Int = 16, stepLocal: Int = 8, persistentRecurrence: Bool = true, persistentProjection: Bool = false,
-        fuseInput: Bool = false
+        fuseInput: Bool = false, prefetchSlices: Bool = false
     ) {
         self.vectorWidth = vectorWidth
         self.gemmRows = gemmRows
@@ -69,6 +76,7 @@ public struct KernelTuning: Equatable, Hashable, Sendable, Codable, CustomString
         self.persistentRecurrence = persistentRecurrence
         self.persistentProjection = persistentProjection
         self.fuseInput = fuseInput
+        self.prefetchSlices = prefetchSlices
     }
 
     /// The vector widths the kernels are written for.
@@ -143,36 +151,6 @@ public struct KernelTuning: Equatable, Hashable, Sendable, Codable, CustomString
         let accumulators = stepTiles * stepRows * gates * vectorWidth * floatBytes
         let slices = max(1, (level1DataBytes - accumulators) / panelSliceBytes)
         return slices > 1 ? slices * panelSliceBytes / (gates * vectorWidth * floatBytes) : 0
-    }
-
-    /// Whether the defaults fuse the input projection into the persistent recurrence
-    /// (``fuseInput``) for an LSTM of `configuration` in `batchClass`: for batches of more than
-    /// one sequence when a row group's rows of x and h (`stepRows` x `stepTiles` rows of the
-    /// widest layer input plus the recurrent size, in floats) take at most a quarter of the
-    /// per-core L2, and a step's weights (W_ih and W_hh of every direction of the widest layer,
-    /// `weightBytes` each) at most half of the last-level cache. Fused, each step streams W_ih
-    /// as well as W_hh and reads both row sets; the GEMM reads W_ih once per window, and a
-    /// single sequence has no rows to share it. On an AMD EPYC Zen 5 (1 MiB L2, 32 MiB L3;
-    /// `lstm-kernel-probe`, in one process, medians of 8 rounds) fused took 0.89x the pass at
-    /// (256, 256, 256, 100) (128 KiB of rows, 2 MiB of weights), 0.97x at (512, 512, 64, 100)
-    /// (256 KiB, 8 MiB), 0.99x at (512, 512, 16, 100), but 1.10x at (1024, 1024, 64, 50)
-    /// (512 KiB, 32 MiB) and 1.6x at batch 1. At (1024, 1024, 64, 50) groups of 8 and 4 row
-    /// tiles (256 and 128 KiB of rows) took 1.13x too: the 32 MiB of weights, which do not stay
-    /// in that L3, are what makes it slower (Benchmarks/RESULTS.md). `lastLevelBytes` nil (not
-    /// described) leaves the weights unchecked.
-    public static func fusesInputByDefault(
-        configuration: LSTMConfiguration, tuning: KernelTuning, batchClass: BatchClass, level2Bytes: Int,
-        lastLevelBytes: Int? = nil, weightBytes: Int = MemoryLayout<Float>.size
-    ) -> Bool {
-        guard configuration.cell == .lstm, batchClass != .single, tuning.persistentRecurrence else { return false }
-        let widestInput = (0..<configuration.layerCount).map(configuration.layerInputSize).max() ?? configuration.inputSize
-        let rowBytes = (widestInput + configuration.outputSize) * MemoryLayout<Float>.size
-        guard tuning.stepRows * tuning.stepTiles * rowBytes <= level2Bytes / 4 else { return false }
-        guard let lastLevelBytes else { return true }
-        let paddedHidden = WeightPacking.paddedUnits(configuration.hiddenSize, blockWidth: tuning.vectorWidth)
-        let stepWeightBytes = configuration.directionCount * (widestInput + configuration.outputSize)
-            * configuration.gateCount * paddedHidden * weightBytes
-        return stepWeightBytes <= lastLevelBytes / 2
     }
 
     /// Vector registers of a CPU device at its own vector width: 32 where PoCL reports a native
@@ -254,17 +232,19 @@ public struct KernelTuning: Equatable, Hashable, Sendable, Codable, CustomString
             + " gemmLocal=\(gemmLocal) stepLocal=\(stepLocal) persistent=\(persistentRecurrence)"
             + (persistentProjection ? " persistentProjection=true" : "")
             + (fuseInput ? " fuseInput=true" : "")
+            + (prefetchSlices ? " prefetchSlices=true" : "")
     }
 
     private enum CodingKeys: String, CodingKey {
         case vectorWidth, gemmRows, gemmTiles, tileGates, stepRows, stepTiles, panelSlice, projectionRows, wideBlocks, gemmLocal, stepLocal
-        case persistentRecurrence, persistentProjection, fuseInput
+        case persistentRecurrence, persistentProjection, fuseInput, prefetchSlices
     }
 
     /// Decodes a stored tuning; entries written before `persistentRecurrence` existed get
     /// the always-safe per-step launches, and entries from before `vectorWidth` existed
     /// the width they were measured at, 8; entries from before panel slicing one tile per
-    /// work-item (no slicing); entries from before fusion an unfused input projection.
+    /// work-item (no slicing); entries from before fusion an unfused input projection, and
+    /// entries from before slice prefetching none.
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         vectorWidth = try container.decodeIfPresent(Int.self, forKey: .vectorWidth) ?? 8
@@ -281,6 +261,7 @@ public struct KernelTuning: Equatable, Hashable, Sendable, Codable, CustomString
         persistentRecurrence = try container.decodeIfPresent(Bool.self, forKey: .persistentRecurrence) ?? false
         persistentProjection = try container.decodeIfPresent(Bool.self, forKey: .persistentProjection) ?? false
         fuseInput = try container.decodeIfPresent(Bool.self, forKey: .fuseInput) ?? false
+        prefetchSlices = try container.decodeIfPresent(Bool.self, forKey: .prefetchSlices) ?? false
     }
 }
 

@@ -117,7 +117,9 @@ public final class OpenCLBackend: LSTMBackend {
     /// The tuning a batch of `batch` sequences runs with: the options' tuning, else the
     /// stored tuning of its ``BatchClass``, else the device's defaults for that class.
     /// The defaults also decide, from the model's shape, whether the input projection is fused
-    /// into the recurrence (``KernelTuning/fusesInputByDefault(configuration:tuning:batchClass:level2Bytes:lastLevelBytes:weightBytes:)``).
+    /// into the recurrence (``KernelTuning/fusesInputByDefault(configuration:tuning:batchClass:level2Bytes:lastLevelBytes:weightBytes:)``)
+    /// and whether the recurrent product prefetches its panel slices
+    /// (``KernelTuning/prefetchesSlicesByDefault(configuration:tuning:batchClass:level2Bytes:workers:weightBytes:)``).
     public func tuning(forBatch batch: Int) -> KernelTuning {
         Self.resolvedTuning(BatchClass(batch: batch), options: options, device: device, configuration: model.configuration, family: family)
     }
@@ -132,6 +134,9 @@ public final class OpenCLBackend: LSTMBackend {
             defaults.fuseInput = KernelTuning.fusesInputByDefault(
                 configuration: configuration, tuning: defaults, batchClass: batchClass, level2Bytes: level2,
                 lastLevelBytes: HostCacheSizes.lastLevelBytes, weightBytes: options.weightPrecision.byteWidth)
+            defaults.prefetchSlices = KernelTuning.prefetchesSlicesByDefault(
+                configuration: configuration, tuning: defaults, batchClass: batchClass, level2Bytes: level2,
+                workers: device.computeUnits, weightBytes: options.weightPrecision.byteWidth)
         }
         return familyTuning(defaults, family)
     }

@@ -30,6 +30,9 @@ public struct Device: Sendable, CustomStringConvertible {
     public let preferredVectorWidthFloat: Int
     /// `CL_DEVICE_NATIVE_VECTOR_WIDTH_FLOAT`: floats per native vector register.
     public let nativeVectorWidthFloat: Int
+    /// `CL_DEVICE_GLOBAL_MEM_CACHELINE_SIZE`: bytes per line of the global memory cache (64 on
+    /// x86 CPUs), or 0 where the device has no such cache.
+    public let globalMemoryCacheLine: Int
 
     init(id: cl_device_id, platform: Platform) throws {
         self.id = id
@@ -64,6 +67,8 @@ public struct Device: Sendable, CustomStringConvertible {
             try value(CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT, "CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT", cl_uint(0)))
         nativeVectorWidthFloat = Int(
             try value(CL_DEVICE_NATIVE_VECTOR_WIDTH_FLOAT, "CL_DEVICE_NATIVE_VECTOR_WIDTH_FLOAT", cl_uint(0)))
+        globalMemoryCacheLine = Int(
+            try value(CL_DEVICE_GLOBAL_MEM_CACHELINE_SIZE, "CL_DEVICE_GLOBAL_MEM_CACHELINE_SIZE", cl_uint(0)))
     }
 
     /// Every device of every platform, platform by platform: the order behind `opencl:N`.

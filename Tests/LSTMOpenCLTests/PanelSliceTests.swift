@@ -5,7 +5,8 @@
 // do not divide K, both recurrence modes, f16 weights and the GRU (whose GEMM is shared).
 // With f16 weights and several GEMM tiles the GEMM converts each slice once into private
 // floats (GEMM_STAGED in input_projection.cl), so those runs also check the staged GEMM
-// against the unstaged one-tile GEMM.
+// against the unstaged one-tile GEMM. Some groupings also prefetch each next slice of the
+// recurrent panel (prefetchSlices), which must change nothing.
 import LSTMCore
 @testable import LSTMOpenCL
 import LSTMTestSupport
@@ -24,8 +25,10 @@ struct PanelSliceTests {
                       lengths: true, states: true),
     ]
 
-    static let groupings: [(gemmTiles: Int, stepTiles: Int, panelSlice: Int)] = [
-        (2, 2, 0), (3, 4, 7), (4, 16, 1000), (1, 3, 1), (16, 1, 0),
+    /// The last field turns on the recurrent product's prefetch of each next slice
+    /// (`prefetchSlices`): shares of 1-2 lines over 3 tiles at depth 1, several per tile at 7.
+    static let groupings: [(gemmTiles: Int, stepTiles: Int, panelSlice: Int, prefetch: Bool)] = [
+        (2, 2, 0, false), (3, 4, 7, true), (4, 16, 1000, false), (1, 3, 1, true), (16, 1, 0, false),
     ]
 
     /// (case, precision, vector widths): every program build is a cold compile in CI, so each
@@ -53,6 +56,7 @@ struct PanelSliceTests {
                     tuning.gemmTiles = grouping.gemmTiles
                     tuning.stepTiles = grouping.stepTiles
                     tuning.panelSlice = grouping.panelSlice
+                    tuning.prefetchSlices = grouping.prefetch
                     let result = try run(model, problem, device: device, precision: precision, tuning: tuning)
                     for (name, got, want) in [("output", result.output, first.output), ("h_n", result.finalHidden, first.finalHidden),
                                               ("c_n", result.finalCell, first.finalCell)] {

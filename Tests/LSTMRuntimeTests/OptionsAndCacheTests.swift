@@ -25,7 +25,9 @@ struct OptionsAndCacheTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let file = folder.appendingPathComponent("tuning.json")
         let configuration = LSTMConfiguration(inputSize: 8, hiddenSize: 16, layerCount: 2)
-        let tuning = KernelTuning(gemmRows: 2, stepRows: 1, projectionRows: 4, gemmLocal: 8, stepLocal: 2)
+        let tuning = KernelTuning(
+            gemmRows: 2, stepRows: 1, stepTiles: 4, projectionRows: 4, gemmLocal: 8, stepLocal: 2, fuseInput: true,
+            prefetchSlices: true)
         let single = KernelTuning(vectorWidth: 16, gemmRows: 6, wideBlocks: 3)
         try TuningCache(file: file).store(tuning, device: device, configuration: configuration, precision: .float32, batchClass: .large)
         try TuningCache(file: file).store(single, device: device, configuration: configuration, precision: .float32, batchClass: .single)
