@@ -2,8 +2,9 @@
 // PoCL runs on that CPU: PoCL reports only the last-level cache
 // (CL_DEVICE_GLOBAL_MEM_CACHE_SIZE), which OpenCLKit's Device does not read. The persistent
 // GEMM sizes its panel bands to the L2 each core has to itself, the recurrent step's row
-// groups grow to what the L1 holds, and the input projection is fused where a step's rows fit
-// the L2 and its weights the last level (KernelTuning).
+// groups grow to what the L1 holds, the input projection is fused where a step's rows fit
+// the L2 and its weights the last level, and the recurrent product prefetches its panel
+// slices where the weights it streams outgrow the L2s (KernelTuning).
 import Foundation
 
 enum HostCacheSizes {

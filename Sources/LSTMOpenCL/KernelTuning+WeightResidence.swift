@@ -18,8 +18,9 @@ extension KernelTuning {
     /// (256 KiB, 8 MiB), 0.99x at (512, 512, 16, 100), but 1.10x at (1024, 1024, 64, 50)
     /// (512 KiB, 32 MiB) and 1.6x at batch 1. At (1024, 1024, 64, 50) groups of 8 and 4 row
     /// tiles (256 and 128 KiB of rows) took 1.13x too: the 32 MiB of weights, which do not stay
-    /// in that L3, are what makes it slower (Benchmarks/RESULTS.md). `lastLevelBytes` nil (not
-    /// described) leaves the weights unchecked.
+    /// in that L3, are what makes it slower (Benchmarks/RESULTS.md). With the slice prefetch
+    /// that the defaults give such weights (``prefetchSlices``) fused and unfused later took
+    /// the same time there. `lastLevelBytes` nil (not described) leaves the weights unchecked.
     public static func fusesInputByDefault(
         configuration: LSTMConfiguration, tuning: KernelTuning, batchClass: BatchClass, level2Bytes: Int,
         lastLevelBytes: Int? = nil, weightBytes: Int = MemoryLayout<Float>.size
