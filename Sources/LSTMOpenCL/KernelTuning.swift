@@ -112,7 +112,11 @@ public struct KernelTuning: Equatable, Hashable, Sendable, Codable, CustomString
     /// slice once per group (GEMM_STAGED), so fewer, larger groups convert W_ih fewer times. On
     /// an AMD EPYC Zen 5 (48 KiB L1: 16 tiles) the f16 GEMM at (512, 512, 1, 100) took 0.88x its
     /// time with 4 tiles and the pass 0.94-0.96x; f32 was unchanged (0.99-1.00x;
-    /// `lstm-kernel-probe`, in one process; Benchmarks/RESULTS.md).
+    /// `lstm-kernel-probe`, in one process; Benchmarks/RESULTS.md). So does a large batch's
+    /// GEMM, where it runs (unfused): on the Zen 5 16 tiles took it 0.95-0.98x the time of 4 at
+    /// (1024, 1024, 64, 50), (1024, 1024, 128, 25), (512, 512, 64, 100) and
+    /// (256, 256, 256, 100). Small batches keep 4 (16 took their GEMM 1.03x at
+    /// (512, 512, 16, 100)).
     public static func defaults(for device: Device, batchClass: BatchClass = .large) -> KernelTuning {
         guard device.kind == .cpu else { return gpuDefault }
         var tuning = cpuDefault
@@ -120,8 +124,8 @@ public struct KernelTuning: Equatable, Hashable, Sendable, Codable, CustomString
         let tile = registerTile(vectorRegisters: vectorRegisters(for: device))
         (tuning.gemmRows, tuning.stepRows, tuning.tileGates) = (tile.rows, tile.rows, tile.tileGates)
         let level1DataBytes = HostCacheSizes.level1DataBytes ?? 32 << 10
-        tuning.gemmTiles = batchClass == .single
-            ? sliceGroupTiles(vectorWidth: tuning.vectorWidth, level1DataBytes: level1DataBytes, rows: tuning.gemmRows) : 4
+        tuning.gemmTiles = batchClass == .small
+            ? 4 : sliceGroupTiles(vectorWidth: tuning.vectorWidth, level1DataBytes: level1DataBytes, rows: tuning.gemmRows)
         if batchClass != .single {
             tuning.stepTiles = 4
             tuning.persistentProjection = true

@@ -75,7 +75,7 @@ struct PanelSliceTests {
         #expect(KernelTuning(vectorWidth: 16, panelSlice: 24).panelSliceDepth(gates: 4, weightBytes: 4) == 24)
     }
 
-    @Test("large batches' row tiles and a single sequence's GEMM tiles group as many as the L1 data cache holds")
+    @Test("large batches' row tiles and GEMM tiles and a single sequence's GEMM tiles group as many as the L1 data cache holds")
     func largeBatchGroups() {
         // 16 tiles at VEC 16: 16 KiB of accumulators, a 16 KiB slice, 16 KiB of h rows.
         #expect(KernelTuning.sliceGroupTiles(vectorWidth: 16, level1DataBytes: 48 << 10) == 16)
@@ -87,15 +87,16 @@ struct PanelSliceTests {
         #expect(KernelTuning.sliceGroupTiles(vectorWidth: 16, level1DataBytes: 16 << 10) == 4)
     }
 
-    @Test("a single sequence's GEMM groups its tiles by the host's L1, the other classes keep four")
-    func singleSequenceGEMMTiles() throws {
+    @Test("a single sequence's and a large batch's GEMM group their tiles by the host's L1, small batches keep four")
+    func gemmTilesByClass() throws {
         let device = try Device.first()
-        let single = KernelTuning.defaults(for: device, batchClass: .single)
         let level1DataBytes = HostCacheSizes.level1DataBytes ?? 32 << 10
-        #expect(single.gemmTiles == KernelTuning.sliceGroupTiles(
-            vectorWidth: single.vectorWidth, level1DataBytes: level1DataBytes, rows: single.gemmRows))
+        for batchClass in [BatchClass.single, .large] {
+            let defaults = KernelTuning.defaults(for: device, batchClass: batchClass)
+            #expect(defaults.gemmTiles == KernelTuning.sliceGroupTiles(
+                vectorWidth: defaults.vectorWidth, level1DataBytes: level1DataBytes, rows: defaults.gemmRows))
+        }
         #expect(KernelTuning.defaults(for: device, batchClass: .small).gemmTiles == 4)
-        #expect(KernelTuning.defaults(for: device, batchClass: .large).gemmTiles == 4)
     }
 
     @Test("large batches' panel slices take the L1 left beside the group's accumulators, in 16 KiB steps")
