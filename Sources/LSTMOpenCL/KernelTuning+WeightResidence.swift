@@ -46,12 +46,17 @@ extension KernelTuning {
     /// (1024, 1024, 16, 50) and 0.96x at (1024, 1024, 64, 50) (16 MiB of W_hh, from memory),
     /// 0.97-1.01x at (512, 512, 16 and 64, 100) fused (8 MiB, from the L3), and 0.99x (fastest
     /// pass 1.06x) at (256, 256, 256, 100) fused, whose 2 MiB stay in the L2s: that case keeps
-    /// the plain loop.
+    /// the plain loop. Only at vector width 16 (AVX-512: AMD Zen 4 and 5, the Intel Xeons),
+    /// whose PREFETCHT1 fills L2 alone; on AMD Zen 3 (AVX2, VEC 8) it fills L1 too (AMD moved
+    /// T1 to L2 with Zen 4), where the next slice would evict the one in use from a 32 KiB L1.
+    /// That case is unmeasured and keeps the plain loop.
     public static func prefetchesSlicesByDefault(
         configuration: LSTMConfiguration, tuning: KernelTuning, batchClass: BatchClass, level2Bytes: Int, workers: Int,
         weightBytes: Int = MemoryLayout<Float>.size
     ) -> Bool {
-        guard configuration.cell == .lstm, batchClass != .single, tuning.stepTiles > 1 else { return false }
+        guard configuration.cell == .lstm, batchClass != .single, tuning.stepTiles > 1, tuning.vectorWidth >= 16 else {
+            return false
+        }
         let streamed = tuning.fuseInput
             ? stepWeightBytes(configuration: configuration, vectorWidth: tuning.vectorWidth, weightBytes: weightBytes)
             : packedWeightBytes(
