@@ -8,11 +8,13 @@
 //       [--profile] [--each-pass] [--tuning "vec=16 stepRows=4 ..."]...
 //
 // A tuning is space-separated key=value pairs over KernelTuning's fields (vec, gemmRows,
-// gemmTiles, tileGates, stepRows, stepTiles, panelSlice, projectionRows, wideBlocks, gemmLocal, stepLocal, persistent, persistentProjection, fuseInput); unnamed fields
-// take the device's defaults (fuseInput false: the shape rule of the engine's defaults,
-// KernelTuning.fusesInputByDefault, does not apply to an explicit tuning). Without --tuning it
-// runs the device's defaults. `window=N` (not a
-// tunable) sets the steps per window (OpenCLBackendOptions.windowSteps) of that entry.
+// gemmTiles, tileGates, stepRows, stepTiles, panelSlice, projectionRows, wideBlocks, gemmLocal, stepLocal, persistent,
+// persistentProjection, fuseInput, prefetchSlices); unnamed fields take the device's defaults
+// (fuseInput and prefetchSlices false: the shape rules of the engine's defaults,
+// KernelTuning.fusesInputByDefault and prefetchesSlicesByDefault, do not apply to an explicit
+// tuning). `--tuning default`, and no --tuning at all, runs what the engine runs: the device's
+// defaults with the shape rules. `window=N` (not a tunable) sets the steps per window
+// (OpenCLBackendOptions.windowSteps) of that entry.
 import Foundation
 import LSTMBenchmarks
 import LSTMOpenCL
@@ -22,7 +24,10 @@ struct ProbeError: Error, CustomStringConvertible {
     let description: String
 }
 
-func parseTuning(_ text: String, base: KernelTuning) throws -> (tuning: KernelTuning, window: Int?) {
+/// The tuning and window of one --tuning text; a nil tuning (the text `default`) leaves the
+/// choice to the backend, shape rules included.
+func parseTuning(_ text: String, base: KernelTuning) throws -> (tuning: KernelTuning?, window: Int?) {
+    if text == "default" { return (nil, nil) }
     var tuning = base
     var window: Int?
     for pair in text.split(separator: " ") {
@@ -106,7 +111,7 @@ func probe() throws {
     let configuration = LSTMConfiguration(inputSize: sizes["input-size"]!, hiddenSize: sizes["hidden"]!)
     let workload = Workload(configuration, batch: sizes["batch"]!, steps: sizes["steps"]!)
     let base = KernelTuning.defaults(for: device, batchClass: BatchClass(batch: workload.batch))
-    let tunings = try (tuningTexts.isEmpty ? [""] : tuningTexts).map { try parseTuning($0, base: base) }
+    let tunings = try (tuningTexts.isEmpty ? ["default"] : tuningTexts).map { try parseTuning($0, base: base) }
     let model = try workload.model()
     let problem = try workload.problem()
     let precision: WeightPrecision = half ? .float16 : .float32
@@ -114,7 +119,10 @@ func probe() throws {
         try OpenCLBackend(model: model, device: device, options: OpenCLBackendOptions(
             weightPrecision: precision, tuning: entry.tuning, profiling: profile, windowSteps: entry.window))
     }
-    let labels = zip(backends, tunings).map { backend, entry in "\(backend.tuning)" + (entry.window.map { " window=\($0)" } ?? "") }
+    let labels = zip(backends, tunings).map { backend, entry in
+        (entry.tuning == nil ? "default: " : "") + "\(backend.tuning(forBatch: workload.batch))"
+            + (entry.window.map { " window=\($0)" } ?? "")
+    }
     let reference = try backends[0].run(problem)
     for (index, backend) in backends.enumerated() {
         let result = try backend.run(problem)
