@@ -26,8 +26,7 @@ extension KernelTuning {
         lastLevelBytes: Int? = nil, weightBytes: Int = MemoryLayout<Float>.size
     ) -> Bool {
         guard configuration.cell == .lstm, batchClass != .single, tuning.persistentRecurrence else { return false }
-        let widestInput = (0..<configuration.layerCount).map(configuration.layerInputSize).max() ?? configuration.inputSize
-        let rowBytes = (widestInput + configuration.outputSize) * MemoryLayout<Float>.size
+        let rowBytes = (widestLayerInput(configuration) + configuration.outputSize) * MemoryLayout<Float>.size
         guard tuning.stepRows * tuning.stepTiles * rowBytes <= level2Bytes / 4 else { return false }
         guard let lastLevelBytes else { return true }
         return stepWeightBytes(configuration: configuration, vectorWidth: tuning.vectorWidth, weightBytes: weightBytes)
@@ -68,10 +67,14 @@ extension KernelTuning {
     /// Bytes of one step's weights of the widest layer: W_ih and W_hh of every direction,
     /// packed at `vectorWidth`, `weightBytes` each.
     static func stepWeightBytes(configuration: LSTMConfiguration, vectorWidth: Int, weightBytes: Int) -> Int {
-        let widestInput = (0..<configuration.layerCount).map(configuration.layerInputSize).max() ?? configuration.inputSize
-        return packedWeightBytes(
-            configuration: configuration, columns: widestInput + configuration.outputSize, vectorWidth: vectorWidth,
-            weightBytes: weightBytes)
+        packedWeightBytes(
+            configuration: configuration, columns: widestLayerInput(configuration) + configuration.outputSize,
+            vectorWidth: vectorWidth, weightBytes: weightBytes)
+    }
+
+    /// The widest input any layer reads: the model's input or a lower layer's output.
+    static func widestLayerInput(_ configuration: LSTMConfiguration) -> Int {
+        (0..<configuration.layerCount).map(configuration.layerInputSize).max() ?? configuration.inputSize
     }
 
     /// Bytes of `columns` columns of a layer's packed gate weights (K = `columns`), every
