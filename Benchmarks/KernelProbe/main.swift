@@ -24,6 +24,12 @@ struct ProbeError: Error, CustomStringConvertible {
     let description: String
 }
 
+/// The tuning fields a --tuning text sets with true or false.
+let booleanFields: [String: WritableKeyPath<KernelTuning, Bool>] = [
+    "persistent": \.persistentRecurrence, "persistentProjection": \.persistentProjection,
+    "fuseInput": \.fuseInput, "prefetchSlices": \.prefetchSlices,
+]
+
 /// The tuning and window of one --tuning text; a nil tuning (the text `default`) leaves the
 /// choice to the backend, shape rules included.
 func parseTuning(_ text: String, base: KernelTuning) throws -> (tuning: KernelTuning?, window: Int?) {
@@ -38,24 +44,9 @@ func parseTuning(_ text: String, base: KernelTuning) throws -> (tuning: KernelTu
             window = value
             continue
         }
-        if parts[0] == "persistentProjection" {
-            guard let value = Bool(parts[1]) else { throw ProbeError(description: "persistentProjection takes true or false") }
-            tuning.persistentProjection = value
-            continue
-        }
-        if parts[0] == "persistent" {
-            guard let value = Bool(parts[1]) else { throw ProbeError(description: "persistent takes true or false") }
-            tuning.persistentRecurrence = value
-            continue
-        }
-        if parts[0] == "prefetchSlices" {
-            guard let value = Bool(parts[1]) else { throw ProbeError(description: "prefetchSlices takes true or false") }
-            tuning.prefetchSlices = value
-            continue
-        }
-        if parts[0] == "fuseInput" {
-            guard let value = Bool(parts[1]) else { throw ProbeError(description: "fuseInput takes true or false") }
-            tuning.fuseInput = value
+        if let flag = booleanFields[parts[0]] {
+            guard let value = Bool(parts[1]) else { throw ProbeError(description: "\(parts[0]) takes true or false") }
+            tuning[keyPath: flag] = value
             continue
         }
         guard let value = Int(parts[1]) else { throw ProbeError(description: "tuning field '\(pair)' needs an integer") }
